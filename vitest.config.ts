@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two groups: `unit` needs no services; `integration` (including the broker conformance suite)
+// talks to a real Kafka and Cassandra, started by test/setup/services.ts unless
+// KAFKA_BROKERS / CASSANDRA_CONTACT_POINTS point at running ones.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/conformance/**/*.test.ts'],
+          globalSetup: ['test/setup/services.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Integration files share one broker; running them two at a time keeps a 2-core box responsive.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,36 @@
+/**
+ * Option objects of DSL operators (Kafka Streams' Named, Consumed, Produced, Repartitioned,
+ * Branched). Every operator takes one as its last argument; all fields are optional except the
+ * serdes of a source.
+ */
+import type { Serde } from '../serde/types.js';
+import type { StreamPartitioner, TimestampExtractor } from '../topology/nodes.js';
+
+export interface Named {
+  /** Node name in the topology (and in describe()); generated, Kafka Streams style, when absent. */
+  name?: string;
+}
+
+export interface Consumed<K, V> extends Named {
+  key: Serde<K>;
+  value: Serde<V>;
+  /** Event time of each record; default: the record's broker timestamp. */
+  timestampExtractor?: TimestampExtractor<K, V>;
+}
+
+/** Serdes and partitioning for writing a topic; serdes default to those the stream already knows. */
+export interface Produced<K, V> extends Named {
+  key?: Serde<K>;
+  value?: Serde<V>;
+  partitioner?: StreamPartitioner<K, V>;
+}
+
+export interface Repartitioned<K, V> extends Produced<K, V> {
+  /** Partition count of the repartition topic; default: that of the input of this sub-topology. */
+  partitions?: number;
+}
+
+export interface Branched<N extends string> {
+  /** Key of this branch in the result of defaultBranch()/noDefaultBranch() (after the split prefix). */
+  name?: N;
+}

@@ -1,0 +1,24 @@
+/**
+ * The state every node of one task shares: which input record is being processed, stream time,
+ * punctuation schedules, stores. Owned by the StreamTask; node contexts read and schedule through it.
+ */
+import type { RecordMetadata } from './api.js';
+import type { StateStore } from '../state/types.js';
+import { PunctuationQueue } from './punctuation.js';
+
+export class TaskState {
+  /** The raw input record being processed; undefined while punctuating. */
+  currentRecord: RecordMetadata | undefined;
+  /** Highest event time processed; -1 before the first record. Never goes backwards. */
+  streamTimeMs = -1;
+  commitRequested = false;
+  readonly streamTimePunctuation = new PunctuationQueue();
+  readonly wallClockPunctuation = new PunctuationQueue();
+  readonly stores = new Map<string, StateStore>();
+
+  constructor(
+    readonly applicationId: string,
+    readonly taskId: string,
+    readonly clock: () => number,
+  ) {}
+}

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // KAFKA_BROKERS / CASSANDRA_CONTACT_POINTS point at running ones.
 export default defineConfig({
   test: {
+    // Tests assert on behaviour, not logs: keep the output readable unless asked for more.
+    env: { TRIBUTARY_LOG_LEVEL: process.env.TRIBUTARY_LOG_LEVEL ?? 'error' },
     projects: [
       {
         test: {

@@ -1,0 +1,138 @@
+/**
+ * The Producer over kafkajs: always idempotent with acks=all; one `sendBatch` per `send` call, so
+ * a whole output batch goes out in as few produce requests as kafkajs can make of it.
+ *
+ * Transactions map onto kafkajs' `producer.transaction()` object: `beginTransaction` opens one,
+ * `send`/`sendOffsets` go through it, `commitTransaction`/`abortTransaction` end it. A transactional
+ * producer fetches its producer id at `connect` (kafkajs would do it lazily at the first
+ * transaction), so a new instance fences its zombie predecessor right away, as Java's
+ * `initTransactions` does; a fenced producer's calls reject with ProducerFencedError.
+ */
+import {
+  Partitioners,
+  type Kafka,
+  type Producer as KafkaJSProducer,
+  type RecordMetadata,
+  type TopicMessages,
+  type Transaction,
+} from 'kafkajs';
+import type { Producer, ProducerOptions, ProducerRecord, TopicPartitionOffset } from '../types.js';
+import { isFencingError, ProducerFencedError } from './errors.js';
+import { toTopicMessages, toTopicOffsets } from './records.js';
+
+const ACKS_ALL = -1;
+
+/**
+ * kafkajs silently drops records for a partition missing from its metadata (a partition the topic
+ * does not have, or one added since the producer's last metadata refresh) and reports success.
+ * Its answer lists every partition it wrote to, so a missing one is caught here.
+ */
+function assertEveryPartitionProduced(topicMessages: TopicMessages[], produced: RecordMetadata[]): void {
+  for (const { topic, messages } of topicMessages) {
+    const written = new Set(produced.filter((m) => m.topicName === topic).map((m) => m.partition));
+    for (const { partition } of messages) {
+      if (written.has(partition as number)) continue;
+      throw new Error(
+        `records for partition ${partition} of topic '${topic}' were not written: the producer knows no such partition ` +
+          '(the topic has fewer partitions, or they were added since its last metadata refresh)',
+      );
+    }
+  }
+}
+
+export class KafkaProducer implements Producer {
+  private readonly producer: KafkaJSProducer;
+  private readonly transactionalId: string | undefined;
+  private transaction: Transaction | undefined;
+
+  /** `onClose` runs when the producer is closed (the broker stops tracking it). */
+  constructor(
+    kafka: Kafka,
+    options: ProducerOptions,
+    private readonly onClose: () => void,
+  ) {
+    this.transactionalId = options.transactionalId;
+    this.producer = kafka.producer({
+      // Never consulted (every record names its partition); given so kafkajs does not warn.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      transactionalId: options.transactionalId,
+      allowAutoTopicCreation: false,
+      // kafkajs' requirement for idempotent and transactional producers.
+      maxInFlightRequests: 1,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.fencingAware(async () => {
+      await this.producer.connect();
+      if (this.transactionalId !== undefined) {
+        // An empty transaction sends nothing to the broker but makes kafkajs init the producer id.
+        const init = await this.producer.transaction();
+        await init.abort();
+      }
+    });
+  }
+
+  async send(records: ProducerRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const batch = { topicMessages: toTopicMessages(records), acks: ACKS_ALL };
+    let produced: RecordMetadata[];
+    if (this.transactionalId === undefined) {
+      produced = await this.producer.sendBatch(batch);
+    } else {
+      const transaction = this.openTransaction('send');
+      produced = await this.fencingAware(() => transaction.sendBatch(batch));
+    }
+    assertEveryPartitionProduced(batch.topicMessages, produced);
+  }
+
+  async beginTransaction(): Promise<void> {
+    if (this.transactionalId === undefined) throw new Error('beginTransaction needs a producer created with a transactionalId');
+    if (this.transaction) throw new Error(`transactional id "${this.transactionalId}": a transaction is already open`);
+    this.transaction = await this.fencingAware(() => this.producer.transaction());
+  }
+
+  async sendOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    const transaction = this.openTransaction('sendOffsets');
+    if (offsets.length === 0) return;
+    await this.fencingAware(() => transaction.sendOffsets({ consumerGroupId: groupId, topics: toTopicOffsets(offsets) }));
+  }
+
+  async commitTransaction(): Promise<void> {
+    const transaction = this.openTransaction('commitTransaction');
+    // kafkajs cannot reuse a transaction whose end failed, so it is forgotten either way.
+    this.transaction = undefined;
+    await this.fencingAware(() => transaction.commit());
+  }
+
+  async abortTransaction(): Promise<void> {
+    const transaction = this.openTransaction('abortTransaction');
+    this.transaction = undefined;
+    await this.fencingAware(() => transaction.abort());
+  }
+
+  /** Aborts a transaction left open (so read_committed readers are not held up until it times out), then disconnects. */
+  async close(): Promise<void> {
+    this.onClose();
+    const open = this.transaction;
+    this.transaction = undefined;
+    if (open?.isActive()) await open.abort().catch(() => undefined);
+    await this.producer.disconnect();
+  }
+
+  private openTransaction(operation: string): Transaction {
+    if (this.transactionalId === undefined) throw new Error(`${operation} needs a producer created with a transactionalId`);
+    if (!this.transaction) throw new Error(`${operation}: transactional id "${this.transactionalId}" has no open transaction`);
+    return this.transaction;
+  }
+
+  private async fencingAware<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      if (this.transactionalId !== undefined && isFencingError(err)) throw new ProducerFencedError(this.transactionalId, err);
+      throw err;
+    }
+  }
+}

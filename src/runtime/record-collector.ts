@@ -1,0 +1,99 @@
+/**
+ * Collects the records tasks produce while processing a batch and sends them to the broker in
+ * batches. Sending is started without waiting (so output flows out while the next batch is
+ * processed) but every send is tracked: `flush()` resolves only once all of them are acknowledged,
+ * which is what a commit waits for before it commits input offsets (at-least-once).
+ */
+import { partitionForKey } from '../broker/partitioner.js';
+import type { Headers, Producer, ProducerRecord } from '../broker/types.js';
+import type { RecordCollector } from '../processor/record-collector.js';
+
+export class ProductionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProductionError';
+  }
+}
+
+export class BrokerRecordCollector implements RecordCollector {
+  private buffer: ProducerRecord[] = [];
+  private inFlight = new Set<Promise<void>>();
+  private failure: Error | undefined;
+  private readonly roundRobin = new Map<string, number>();
+
+  constructor(
+    private readonly producer: () => Producer,
+    private readonly partitionCounts: Map<string, number>,
+  ) {}
+
+  send(record: {
+    topic: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    timestamp: number;
+    headers: Headers;
+    partition?: number;
+  }): void {
+    const partition = record.partition ?? this.choosePartition(record.topic, record.key);
+    this.buffer.push({
+      topic: record.topic,
+      partition,
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp,
+      headers: record.headers,
+    });
+  }
+
+  partitionCount(topic: string): number {
+    const count = this.partitionCounts.get(topic);
+    if (count === undefined) {
+      throw new ProductionError(`topic '${topic}' is not known to this application (not created or not described at start)`);
+    }
+    return count;
+  }
+
+  /** Records buffered and not yet handed to the producer. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Hands everything buffered to the producer without waiting for acknowledgements. */
+  sendBuffered(): void {
+    this.throwIfFailed();
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const sending = this.producer()
+      .send(batch)
+      .catch((err: unknown) => {
+        this.failure ??= new ProductionError(`sending ${batch.length} records failed: ${(err as Error).message}`, { cause: err });
+      })
+      .finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  /** Sends what is buffered and waits until every record sent so far is acknowledged. */
+  async flush(): Promise<void> {
+    this.sendBuffered();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    this.throwIfFailed();
+  }
+
+  /** Drops buffered records (after an aborted transaction, say). */
+  discard(): void {
+    this.buffer = [];
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private choosePartition(topic: string, key: Buffer | null): number {
+    const count = this.partitionCount(topic);
+    if (key !== null) return partitionForKey(key, count);
+    const next = ((this.roundRobin.get(topic) ?? -1) + 1) % count;
+    this.roundRobin.set(topic, next);
+    return next;
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The processing loop of one application instance (Node runs it on one thread, like one Kafka
+ * Streams StreamThread): fetch a batch, hand it to its task, process it synchronously, send the
+ * output in a batch, and commit every `commitIntervalMs`.
+ *
+ * Every step that touches tasks (a batch, a wall-clock tick, a commit, a rebalance) runs through
+ * one serial queue, so a punctuator never interleaves with a commit and a revoked task is
+ * committed before anything else sees its partitions.
+ *
+ * Commit (at-least-once): snapshot the input offsets processed so far, flush stores, wait until
+ * every output record is acknowledged, then commit the snapshot. A crash before the commit replays
+ * from the last commit: nothing lost, possibly duplicated.
+ * Commit (exactly-once v2): the same records and the input offsets go into one transaction per
+ * commit interval on one transactional producer; consumers read committed data only.
+ */
+import type { Broker, Consumer, Producer, RecordBatch, TopicPartition } from '../broker/types.js';
+import type { Logger } from '../logger.js';
+import type { StreamTask } from '../processor/stream-task.js';
+import type { ResolvedStreamsConfig } from './config.js';
+import type { BrokerRecordCollector } from './record-collector.js';
+import type { TaskManager } from './task-manager.js';
+
+export interface StreamThreadEvents {
+  onRebalanceStart(): void;
+  onRebalanceEnd(): void;
+  onFatalError(err: Error): void;
+}
+
+export class StreamThread {
+  private consumer: Consumer | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastCommitAt = Date.now();
+  private transactionOpen = false;
+  private ticker: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Records processed since start, for logs and tests. */
+  processedRecords = 0;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly producer: Producer,
+    private readonly collector: BrokerRecordCollector,
+    private readonly tasks: TaskManager,
+    private readonly sourceTopics: string[],
+    private readonly config: ResolvedStreamsConfig,
+    private readonly events: StreamThreadEvents,
+    private readonly log: Logger,
+  ) {}
+
+  private get exactlyOnce(): boolean {
+    return this.config.processingGuarantee === 'exactly_once_v2';
+  }
+
+  async start(): Promise<void> {
+    this.events.onRebalanceStart();
+    this.consumer = this.broker.consumer({
+      groupId: this.config.applicationId,
+      topics: this.sourceTopics,
+      isolationLevel: this.exactlyOnce ? 'read_committed' : 'read_uncommitted',
+      autoOffsetReset: 'earliest',
+      maxBatchRecords: this.config.maxBatchRecords,
+      rebalanceListener: {
+        onPartitionsRevoked: (partitions) => this.serially(() => this.revoke(partitions)),
+        onPartitionsAssigned: (partitions) => this.serially(() => this.assign(partitions)),
+      },
+    });
+    await this.consumer.run(
+      (batch) => this.serially(() => this.handleBatch(batch)),
+      (err) => this.events.onFatalError(err),
+    );
+    this.ticker = setInterval(() => {
+      this.serially(() => this.tick()).catch((err: Error) => this.events.onFatalError(err));
+    }, this.config.wallClockTickMs);
+    this.ticker.unref();
+  }
+
+  /** Commits what was processed, closes every task and leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    await this.serially(async () => {
+      const all = this.tasks.all();
+      await this.commit(all);
+      await this.tasks.close(all);
+    });
+    await this.consumer?.close();
+  }
+
+  /** Closes without committing (after a fatal error): uncommitted work is replayed by whoever takes over. */
+  async abandon(): Promise<void> {
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    if (this.transactionOpen) await this.producer.abortTransaction().catch(() => undefined);
+    this.collector.discard();
+    await this.consumer?.close().catch(() => undefined);
+    await this.tasks.close(this.tasks.all()).catch(() => undefined);
+  }
+
+  private serially<T>(step: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async ensureTransaction(): Promise<void> {
+    if (this.exactlyOnce && !this.transactionOpen) {
+      await this.producer.beginTransaction();
+      this.transactionOpen = true;
+    }
+  }
+
+  private async handleBatch(batch: RecordBatch): Promise<void> {
+    if (this.stopped) return;
+    const task = this.tasks.taskFor(batch.topic, batch.partition);
+    if (!task) {
+      this.log.warn({ topic: batch.topic, partition: batch.partition }, 'batch for a partition with no task; skipped');
+      return;
+    }
+    await this.ensureTransaction();
+    task.addRecords(batch.records);
+    this.processedRecords += task.process();
+    this.collector.sendBuffered();
+    if (Date.now() - this.lastCommitAt >= this.config.commitIntervalMs) await this.commit(this.tasks.all());
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const now = Date.now();
+    const all = this.tasks.all();
+    if (all.length > 0) {
+      await this.ensureTransaction();
+      for (const task of all) task.punctuateWallClock(now);
+      this.collector.sendBuffered();
+    }
+    if (now - this.lastCommitAt >= this.config.commitIntervalMs) await this.commit(all);
+  }
+
+  private async commit(tasks: StreamTask[]): Promise<void> {
+    this.lastCommitAt = Date.now();
+    const offsets = this.tasks.offsetsToCommit(tasks);
+    for (const task of tasks) await task.flush();
+    this.collector.sendBuffered();
+    if (this.exactlyOnce) {
+      if (!this.transactionOpen) return;
+      await this.collector.flush();
+      if (offsets.length > 0) await this.producer.sendOffsets(this.config.applicationId, offsets);
+      await this.producer.commitTransaction();
+      this.transactionOpen = false;
+    } else {
+      await this.collector.flush();
+      if (offsets.length > 0) await this.consumer!.commit(offsets);
+    }
+    for (const task of tasks) task.markCommitted();
+    if (offsets.length > 0) this.log.debug({ partitions: offsets.length }, 'committed');
+  }
+
+  private async revoke(partitions: TopicPartition[]): Promise<void> {
+    this.events.onRebalanceStart();
+    const losing = this.tasks.tasksLosing(partitions);
+    if (losing.length === 0) return;
+    // Commit everything open, not just the losing tasks: under exactly-once the transaction spans all tasks.
+    await this.commit(this.tasks.all());
+    await this.tasks.close(losing);
+    this.log.info({ tasks: losing.map((t) => t.id) }, 'tasks revoked');
+  }
+
+  private async assign(partitions: TopicPartition[]): Promise<void> {
+    this.events.onRebalanceStart();
+    const created = await this.tasks.assign(partitions);
+    if (created.length) this.log.info({ tasks: created.map((t) => t.id) }, 'tasks assigned');
+    this.events.onRebalanceEnd();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Owns the tasks of this instance: one per (sub-topology, partition) whose input partitions the
+ * group assigned here. Creates and initializes tasks on assignment, closes them on revocation,
+ * and routes each fetched batch to the task that consumes its partition.
+ */
+import type { TopicPartition, TopicPartitionOffset } from '../broker/types.js';
+import type { StreamTask } from '../processor/stream-task.js';
+
+export interface SubtopologySources {
+  id: number;
+  /** Resolved source topic names (internal ones prefixed with the application id). */
+  sourceTopics: string[];
+}
+
+export type TaskFactory = (subtopologyId: number, partition: number) => StreamTask;
+
+const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export class TaskManager {
+  private readonly tasks = new Map<string, StreamTask>();
+  private readonly byPartition = new Map<string, StreamTask>();
+  private readonly subtopologyOfTopic = new Map<string, number>();
+
+  constructor(
+    subtopologies: SubtopologySources[],
+    private readonly createTask: TaskFactory,
+  ) {
+    for (const sub of subtopologies) {
+      for (const topic of sub.sourceTopics) this.subtopologyOfTopic.set(topic, sub.id);
+    }
+  }
+
+  all(): StreamTask[] {
+    return [...this.tasks.values()];
+  }
+
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  /** The task consuming this partition, if it is assigned here. */
+  taskFor(topic: string, partition: number): StreamTask | undefined {
+    return this.byPartition.get(tpKey(topic, partition));
+  }
+
+  /** Creates and initializes (restores) tasks for newly assigned partitions. */
+  async assign(partitions: TopicPartition[]): Promise<StreamTask[]> {
+    const created: StreamTask[] = [];
+    for (const { topic, partition } of partitions) {
+      const subId = this.subtopologyOfTopic.get(topic);
+      if (subId === undefined) continue;
+      const id = `${subId}_${partition}`;
+      let task = this.tasks.get(id);
+      if (!task) {
+        task = this.createTask(subId, partition);
+        this.tasks.set(id, task);
+        created.push(task);
+      }
+      this.byPartition.set(tpKey(topic, partition), task);
+    }
+    for (const task of created) await task.initialize();
+    return created;
+  }
+
+  /** Tasks that lose at least one input partition: they must be committed, then `close`d. */
+  tasksLosing(partitions: TopicPartition[]): StreamTask[] {
+    const losing = new Set<StreamTask>();
+    for (const { topic, partition } of partitions) {
+      const task = this.byPartition.get(tpKey(topic, partition));
+      if (task) losing.add(task);
+    }
+    return [...losing];
+  }
+
+  async close(tasks: StreamTask[]): Promise<void> {
+    for (const task of tasks) {
+      await task.close();
+      this.tasks.delete(task.id);
+      for (const tp of task.inputPartitions) this.byPartition.delete(tpKey(tp.topic, tp.partition));
+    }
+  }
+
+  offsetsToCommit(tasks: StreamTask[] = this.all()): TopicPartitionOffset[] {
+    return tasks.flatMap((task) => task.offsetsToCommit());
+  }
+}

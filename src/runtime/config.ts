@@ -5,6 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExceptionHandlerSetting } from '../processor/exception-handlers.js';
+import type { ProductionHandlerSetting } from './record-collector.js';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
 
@@ -26,6 +27,8 @@ export interface StreamsConfig {
   deserializationExceptionHandler?: ExceptionHandlerSetting;
   /** What to do when a processor throws. Default `continue` (log + dead-letter topic). */
   processingExceptionHandler?: ExceptionHandlerSetting;
+  /** What to do when the broker refuses output records. Default `fail` (never lose output silently). */
+  productionExceptionHandler?: ProductionHandlerSetting;
   /** Embedded broker only: persist the log under this directory so a restarted app resumes. */
   embeddedDataDir?: string;
   /** Kafka client id prefix. Default: the application id. */
@@ -59,6 +62,7 @@ const KNOWN_KEYS: ReadonlyArray<keyof StreamsConfig> = [
   'wallClockTickMs',
   'deserializationExceptionHandler',
   'processingExceptionHandler',
+  'productionExceptionHandler',
   'embeddedDataDir',
   'clientId',
 ];
@@ -107,6 +111,13 @@ function handlerSetting(config: StreamsConfig, key: keyof StreamsConfig): Except
   throw new ConfigError(key, `must be 'continue', 'fail' or a function, got ${JSON.stringify(value)}`);
 }
 
+function productionSetting(config: StreamsConfig): ProductionHandlerSetting {
+  const value = config.productionExceptionHandler;
+  if (value === undefined) return 'fail';
+  if (value === 'continue' || value === 'fail' || typeof value === 'function') return value;
+  throw new ConfigError('productionExceptionHandler', `must be 'continue', 'fail' or a function, got ${JSON.stringify(value)}`);
+}
+
 export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   if (config === null || typeof config !== 'object') throw new ConfigError('(root)', 'config must be an object');
   for (const key of Object.keys(config)) {
@@ -146,6 +157,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     wallClockTickMs: positiveInteger(config, 'wallClockTickMs', 100),
     deserializationExceptionHandler: handlerSetting(config, 'deserializationExceptionHandler'),
     processingExceptionHandler: handlerSetting(config, 'processingExceptionHandler'),
+    productionExceptionHandler: productionSetting(config),
     embeddedDataDir: config.embeddedDataDir,
     clientId: config.clientId ?? applicationId,
   };

@@ -6,6 +6,7 @@
  */
 import { partitionForKey } from '../broker/partitioner.js';
 import type { Headers, Producer, ProducerRecord } from '../broker/types.js';
+import type { Logger } from '../logger.js';
 import type { RecordCollector } from '../processor/record-collector.js';
 
 export class ProductionError extends Error {
@@ -15,15 +16,26 @@ export class ProductionError extends Error {
   }
 }
 
+/**
+ * What to do when the broker refuses a batch of output records (too large, topic deleted, not
+ * authorized, ...): `fail` (the default, as in Kafka Streams: stop rather than lose output
+ * silently) or `continue` (log, count the records as dropped, go on). A function decides per error.
+ */
+export type ProductionHandlerSetting = 'fail' | 'continue' | ((error: Error, records: readonly ProducerRecord[]) => 'fail' | 'continue');
+
 export class BrokerRecordCollector implements RecordCollector {
   private buffer: ProducerRecord[] = [];
   private inFlight = new Set<Promise<void>>();
   private failure: Error | undefined;
   private readonly roundRobin = new Map<string, number>();
+  /** Output records dropped under a `continue` production handler. */
+  droppedRecords = 0;
 
   constructor(
     private readonly producer: () => Producer,
     private readonly partitionCounts: Map<string, number>,
+    private readonly productionHandler: ProductionHandlerSetting,
+    private readonly log: Logger,
   ) {}
 
   send(record: {
@@ -66,9 +78,7 @@ export class BrokerRecordCollector implements RecordCollector {
     this.buffer = [];
     const sending = this.producer()
       .send(batch)
-      .catch((err: unknown) => {
-        this.failure ??= new ProductionError(`sending ${batch.length} records failed: ${(err as Error).message}`, { cause: err });
-      })
+      .catch((err: unknown) => this.onSendFailure(err as Error, batch))
       .finally(() => this.inFlight.delete(sending));
     this.inFlight.add(sending);
   }
@@ -83,6 +93,17 @@ export class BrokerRecordCollector implements RecordCollector {
   /** Drops buffered records (after an aborted transaction, say). */
   discard(): void {
     this.buffer = [];
+  }
+
+  private onSendFailure(err: Error, batch: ProducerRecord[]): void {
+    const handler = this.productionHandler;
+    const response = typeof handler === 'function' ? handler(err, batch) : handler;
+    if (response === 'continue') {
+      this.droppedRecords += batch.length;
+      this.log.error({ err, records: batch.length, topics: [...new Set(batch.map((r) => r.topic))] }, 'output records dropped');
+      return;
+    }
+    this.failure ??= new ProductionError(`sending ${batch.length} records failed: ${err.message}`, { cause: err });
   }
 
   private throwIfFailed(): void {

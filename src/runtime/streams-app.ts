@@ -113,7 +113,12 @@ export class StreamsApp {
       );
       await this.producer.connect();
       const producer = this.producer;
-      const collector = new BrokerRecordCollector(() => producer, partitionCounts);
+      const collector = new BrokerRecordCollector(
+        () => producer,
+        partitionCounts,
+        this.config.productionExceptionHandler,
+        this.log.child({ component: 'record-collector' }),
+      );
       const appId = this.config.applicationId;
       const subtopologies = new Map(this.topology.subtopologies().map((sub) => [sub.id, sub]));
       const tasks = new TaskManager(

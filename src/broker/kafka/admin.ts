@@ -71,6 +71,10 @@ export class KafkaAdmin {
     }
   }
 
+  /**
+   * kafkajs' admin then keeps the topic among those whose metadata it refreshes: should another
+   * client delete the topic, this admin's later metadata refreshes fail (kafkajs 2.2.4 behaviour).
+   */
   async committedOffsets(groupId: string, topic: string): Promise<(number | null)[]> {
     await this.connect();
     const [topicOffsets] = await this.admin.fetchOffsets({ groupId, topics: [topic] });

@@ -170,6 +170,8 @@ export class KafkaConsumer implements Consumer {
 
   private onJoin(assignment: TopicPartition[]): void {
     this.joinedOnce = true;
+    // A closing or failed member is about to leave: it takes on no partitions.
+    if (this.state !== 'running') return;
     // kafkajs keeps pauses across rebalances; a fresh assignment starts unpaused, as in Java's client.
     this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
     this.rebalance.joined(assignment);

@@ -1,19 +1,22 @@
 /**
  * Routes kafkajs' own log lines into the project's pino logger, so one process writes one log
- * format. kafkajs' `[Connection]` namespace logs every error response at ERROR, including the
- * ones kafkajs retries itself (coordinator loading, concurrent transactions, rebalance in progress
- * on a heartbeat); those go to debug, since a real failure surfaces as a rejected call anyway.
- * kafkajs INFO lines (a line per pause/resume call, per join) go to debug too.
+ * format. kafkajs logs at ERROR every error response (`Connection`) and every failed produce
+ * attempt (`Producer`), including the many it retries itself (coordinator loading, concurrent
+ * transactions right after a commit, rebalance in progress); those go to debug, since a real
+ * failure surfaces as a rejected call anyway. kafkajs INFO lines (one per pause/resume call, per
+ * join) go to debug too.
  */
 import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { Logger } from '../../logger.js';
 
 type PinoLevel = 'error' | 'warn' | 'debug';
 
+const ERRORS_SURFACED_AS_REJECTIONS = new Set(['Connection', 'Producer']);
+
 function pinoLevel(entry: LogEntry): PinoLevel {
   switch (entry.level) {
     case logLevel.ERROR:
-      return entry.namespace === 'Connection' ? 'debug' : 'error';
+      return ERRORS_SURFACED_AS_REJECTIONS.has(entry.namespace) ? 'debug' : 'error';
     case logLevel.WARN:
       return 'warn';
     default:

@@ -44,6 +44,8 @@ export class KafkaProducer implements Producer {
   private readonly producer: KafkaJSProducer;
   private readonly transactionalId: string | undefined;
   private transaction: Transaction | undefined;
+  /** Set once fenced: a zombie stays one, so every later call fails the same way. */
+  private fenced: ProducerFencedError | undefined;
 
   /** `onClose` runs when the producer is closed (the broker stops tracking it). */
   constructor(
@@ -89,6 +91,7 @@ export class KafkaProducer implements Producer {
 
   async beginTransaction(): Promise<void> {
     if (this.transactionalId === undefined) throw new Error('beginTransaction needs a producer created with a transactionalId');
+    if (this.fenced) throw this.fenced;
     if (this.transaction) throw new Error(`transactional id "${this.transactionalId}": a transaction is already open`);
     this.transaction = await this.fencingAware(() => this.producer.transaction());
   }
@@ -99,9 +102,13 @@ export class KafkaProducer implements Producer {
     await this.fencingAware(() => transaction.sendOffsets({ consumerGroupId: groupId, topics: toTopicOffsets(offsets) }));
   }
 
+  /**
+   * kafkajs can neither retry nor abort a transaction whose commit failed, and its producer cannot
+   * start another one after that: the owner has to close this producer and create a new one (which
+   * aborts the leftover transaction when it connects).
+   */
   async commitTransaction(): Promise<void> {
     const transaction = this.openTransaction('commitTransaction');
-    // kafkajs cannot reuse a transaction whose end failed, so it is forgotten either way.
     this.transaction = undefined;
     await this.fencingAware(() => transaction.commit());
   }
@@ -123,15 +130,20 @@ export class KafkaProducer implements Producer {
 
   private openTransaction(operation: string): Transaction {
     if (this.transactionalId === undefined) throw new Error(`${operation} needs a producer created with a transactionalId`);
+    if (this.fenced) throw this.fenced;
     if (!this.transaction) throw new Error(`${operation}: transactional id "${this.transactionalId}" has no open transaction`);
     return this.transaction;
   }
 
   private async fencingAware<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.fenced) throw this.fenced;
     try {
       return await operation();
     } catch (err) {
-      if (this.transactionalId !== undefined && isFencingError(err)) throw new ProducerFencedError(this.transactionalId, err);
+      if (this.transactionalId !== undefined && isFencingError(err)) {
+        this.fenced = new ProducerFencedError(this.transactionalId, err);
+        throw this.fenced;
+      }
       throw err;
     }
   }

@@ -57,7 +57,8 @@ export class SoleMember {
   async start(): Promise<void> {
     try {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: this.options.topics });
+      // fromBeginning only matters when a sought offset is gone (retention): restart at the log start.
+      await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
       await this.consumer.run({
         autoCommit: false,
         eachBatch: this.options.eachBatch ?? (async () => undefined),

@@ -1,0 +1,83 @@
+/**
+ * A bytes store held entirely in memory: a `Map` for point reads and a `SortedKeySet` for ordered
+ * iteration. Not persistent: after a restart its changelog is replayed in full.
+ */
+import type { ChangelogRestoreTarget, KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
+import { keyString, SortedKeySet } from './sorted-key-set.js';
+
+export class InMemoryKeyValueStore implements KeyValueBytesStore, ChangelogRestoreTarget {
+  readonly persistent = false;
+  private readonly values = new Map<string, KeyValue<Buffer, Buffer>>();
+  private readonly keys = new SortedKeySet();
+
+  constructor(readonly name: string) {}
+
+  async init(): Promise<void> {}
+
+  get(key: Buffer): Buffer | undefined {
+    return this.values.get(keyString(key))?.value;
+  }
+
+  put(key: Buffer, value: Buffer): void {
+    const k = keyString(key);
+    this.values.set(k, { key, value });
+    this.keys.add(k);
+  }
+
+  putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
+    const existing = this.get(key);
+    if (existing === undefined) this.put(key, value);
+    return existing;
+  }
+
+  delete(key: Buffer): Buffer | undefined {
+    const k = keyString(key);
+    const existing = this.values.get(k);
+    if (existing === undefined) return undefined;
+    this.values.delete(k);
+    this.keys.delete(k);
+    return existing.value;
+  }
+
+  *range(from: Buffer | undefined, to: Buffer | undefined): IterableIterator<KeyValue<Buffer, Buffer>> {
+    const fromKey = from === undefined ? undefined : keyString(from);
+    const toKey = to === undefined ? undefined : keyString(to);
+    for (const k of this.keys.range(fromKey, toKey)) {
+      const entry = this.values.get(k);
+      if (entry !== undefined) yield entry;
+    }
+  }
+
+  all(): IterableIterator<KeyValue<Buffer, Buffer>> {
+    return this.range(undefined, undefined);
+  }
+
+  approximateNumEntries(): number {
+    return this.values.size;
+  }
+
+  setFlushListener(): boolean {
+    return false;
+  }
+
+  restoreTarget(): ChangelogRestoreTarget {
+    return this;
+  }
+
+  restoreBatch(records: readonly RestoreRecord[]): void {
+    for (const { key, value } of records) {
+      if (key === null) continue;
+      if (value === null) this.delete(key);
+      else this.put(key, value);
+    }
+  }
+
+  async wipe(): Promise<void> {
+    this.values.clear();
+    this.keys.clear();
+  }
+
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

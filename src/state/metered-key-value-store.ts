@@ -1,0 +1,145 @@
+/**
+ * The outermost layer, as in Kafka Streams: the typed face of a bytes store. It serializes keys
+ * and values with the store's serdes (the topic they see is the changelog topic, which matters to
+ * schema-registry serdes) and counts operations. Counting is a few integer increments, cheap
+ * enough to stay on for every store; latencies are not measured (a clock read per call would not be).
+ */
+import type { Serde } from '../serde/types.js';
+import type {
+  CacheFlushListener,
+  ChangelogRestoreTarget,
+  KeyValue,
+  KeyValueBytesStore,
+  KeyValueStore,
+} from './key-value-store.js';
+import { changelogTopicName, type KeyValueStoreContext } from './store-context.js';
+
+export interface KeyValueStoreMetrics {
+  readonly gets: number;
+  /** Gets that found a value. */
+  readonly hits: number;
+  readonly puts: number;
+  readonly putIfAbsents: number;
+  readonly deletes: number;
+  /** `range` and `all` calls. */
+  readonly scans: number;
+  readonly flushes: number;
+}
+
+export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
+  private readonly counts = { gets: 0, hits: 0, puts: 0, putIfAbsents: 0, deletes: 0, scans: 0, flushes: 0 };
+  private topic: string;
+
+  constructor(
+    private readonly inner: KeyValueBytesStore,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+  ) {
+    this.topic = inner.name;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  async init(context: KeyValueStoreContext): Promise<void> {
+    this.topic = changelogTopicName(context.applicationId, this.name);
+    await this.inner.init(context);
+  }
+
+  get(key: K): V | undefined {
+    this.counts.gets += 1;
+    const value = this.inner.get(this.keyBytes(key));
+    if (value === undefined) return undefined;
+    this.counts.hits += 1;
+    return this.valueSerde.deserialize(value, this.topic);
+  }
+
+  put(key: K, value: V): void {
+    this.counts.puts += 1;
+    const keyBytes = this.keyBytes(key);
+    const valueBytes = this.valueSerde.serialize(value, this.topic);
+    if (valueBytes === null) this.inner.delete(keyBytes);
+    else this.inner.put(keyBytes, valueBytes);
+  }
+
+  putIfAbsent(key: K, value: V): V | undefined {
+    this.counts.putIfAbsents += 1;
+    const keyBytes = this.keyBytes(key);
+    const existing = this.inner.get(keyBytes);
+    if (existing !== undefined) return this.valueSerde.deserialize(existing, this.topic);
+    const valueBytes = this.valueSerde.serialize(value, this.topic);
+    if (valueBytes !== null) this.inner.put(keyBytes, valueBytes);
+    return undefined;
+  }
+
+  delete(key: K): V | undefined {
+    this.counts.deletes += 1;
+    const existing = this.inner.delete(this.keyBytes(key));
+    return existing === undefined ? undefined : this.valueSerde.deserialize(existing, this.topic);
+  }
+
+  range(from: K | undefined, to: K | undefined): IterableIterator<KeyValue<K, V>> {
+    this.counts.scans += 1;
+    return this.typed(
+      this.inner.range(from === undefined ? undefined : this.keyBytes(from), to === undefined ? undefined : this.keyBytes(to)),
+    );
+  }
+
+  all(): IterableIterator<KeyValue<K, V>> {
+    this.counts.scans += 1;
+    return this.typed(this.inner.all());
+  }
+
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
+  /**
+   * Gets `listener` called with typed keys and values when the caching layer writes an entry
+   * through; false when the store has no caching layer (see `KeyValueBytesStore.setFlushListener`).
+   */
+  setFlushListener(listener: CacheFlushListener<K, V>): boolean {
+    return this.inner.setFlushListener((key, newValue, oldValue, timestamp) =>
+      listener(
+        this.keySerde.deserialize(key, this.topic),
+        newValue === undefined ? undefined : this.valueSerde.deserialize(newValue, this.topic),
+        oldValue === undefined ? undefined : this.valueSerde.deserialize(oldValue, this.topic),
+        timestamp,
+      ),
+    );
+  }
+
+  restoreTarget(): ChangelogRestoreTarget {
+    return this.inner.restoreTarget();
+  }
+
+  metrics(): KeyValueStoreMetrics {
+    return { ...this.counts };
+  }
+
+  async flush(): Promise<void> {
+    this.counts.flushes += 1;
+    await this.inner.flush();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private keyBytes(key: K): Buffer {
+    const bytes = this.keySerde.serialize(key, this.topic);
+    if (bytes === null) throw new Error(`store '${this.name}' cannot hold a null key`);
+    return bytes;
+  }
+
+  private *typed(entries: IterableIterator<KeyValue<Buffer, Buffer>>): IterableIterator<KeyValue<K, V>> {
+    for (const { key, value } of entries) {
+      yield { key: this.keySerde.deserialize(key, this.topic), value: this.valueSerde.deserialize(value, this.topic) };
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Window stores: one value per (key, window start), e.g. the count of a key in each 5-minute
+ * window. Retention (window size + grace, set by whoever builds the store) bounds what is kept:
+ * windows older than that behind the newest window start seen are dropped, written or not.
+ *
+ * Composite key layout: `[key][window start, 8 bytes]`, so one key's windows are adjacent and in
+ * time order; segments are by window start.
+ */
+import type { Serde } from '../serde/types.js';
+import type { ChangelogRestoreTarget } from './key-value-store.js';
+import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
+import { changelogTopicName, type KeyValueStoreContext } from './store-context.js';
+import { MAX_TIME, readTime, TIME_BYTES, writeTime } from './time-keys.js';
+import type { StateStore } from './types.js';
+
+export interface WindowedValue<V> {
+  readonly windowStart: number;
+  readonly value: V;
+}
+
+export interface WindowedEntry<K, V> {
+  readonly key: K;
+  readonly windowStart: number;
+  /** Window start + window size (exclusive end). */
+  readonly windowEnd: number;
+  readonly value: V;
+}
+
+export interface WindowStore<K, V> extends StateStore {
+  /** A value that serializes to `null` deletes the window. Windows already expired are ignored. */
+  put(key: K, value: V, windowStart: number): void;
+  /** The value of one window. */
+  get(key: K, windowStart: number): V | undefined;
+  /** The key's windows starting in `[timeFrom, timeTo]`, oldest first. */
+  fetch(key: K, timeFrom: number, timeTo: number): IterableIterator<WindowedValue<V>>;
+  /** All keys' windows starting in `[timeFrom, timeTo]`: by window segment, then key, then start. */
+  fetchAll(timeFrom: number, timeTo: number): IterableIterator<WindowedEntry<K, V>>;
+}
+
+export interface WindowStoreMetrics {
+  readonly puts: number;
+  /** Puts dropped because the window was older than retention. */
+  readonly expiredPuts: number;
+  readonly gets: number;
+  readonly fetches: number;
+  readonly flushes: number;
+}
+
+export const windowKeySchema: SegmentKeySchema = {
+  segmentTime: (compositeKey) => readTime(compositeKey, compositeKey.length - TIME_BYTES),
+};
+
+export function windowKey(key: Buffer, windowStart: number): Buffer {
+  const out = Buffer.allocUnsafe(key.length + TIME_BYTES);
+  key.copy(out, 0);
+  writeTime(out, key.length, windowStart);
+  return out;
+}
+
+/** The typed face of a segmented bytes store, holding windows; counts operations. */
+export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
+  private readonly counts = { puts: 0, expiredPuts: 0, gets: 0, fetches: 0, flushes: 0 };
+  private topic: string;
+
+  constructor(
+    private readonly inner: SegmentedBytesStore,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+    readonly windowSizeMs: number,
+  ) {
+    this.topic = inner.name;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  async init(context: KeyValueStoreContext): Promise<void> {
+    this.topic = changelogTopicName(context.applicationId, this.name);
+    await this.inner.init(context);
+  }
+
+  put(key: K, value: V, windowStart: number): void {
+    this.counts.puts += 1;
+    if (!this.inner.put(windowKey(this.keyBytes(key), windowStart), this.valueSerde.serialize(value, this.topic))) {
+      this.counts.expiredPuts += 1;
+    }
+  }
+
+  get(key: K, windowStart: number): V | undefined {
+    this.counts.gets += 1;
+    const value = this.inner.get(windowKey(this.keyBytes(key), windowStart));
+    return value === undefined ? undefined : this.valueSerde.deserialize(value, this.topic);
+  }
+
+  *fetch(key: K, timeFrom: number, timeTo: number): IterableIterator<WindowedValue<V>> {
+    this.counts.fetches += 1;
+    if (timeFrom > timeTo || timeTo < 0) return;
+    const keyBytes = this.keyBytes(key);
+    const from = windowKey(keyBytes, Math.max(timeFrom, 0));
+    const to = windowKey(keyBytes, Math.min(timeTo, MAX_TIME));
+    for (const entry of this.inner.range(from, to, timeFrom, timeTo)) {
+      // The byte range also holds longer keys that start with this one: keep exact matches.
+      if (entry.key.length !== to.length || entry.key.compare(keyBytes, 0, keyBytes.length, 0, keyBytes.length) !== 0) continue;
+      const windowStart = readTime(entry.key, keyBytes.length);
+      if (windowStart < this.inner.minLiveTime()) continue;
+      yield { windowStart, value: this.valueSerde.deserialize(entry.value, this.topic) };
+    }
+  }
+
+  *fetchAll(timeFrom: number, timeTo: number): IterableIterator<WindowedEntry<K, V>> {
+    this.counts.fetches += 1;
+    const earliest = Math.max(timeFrom, this.inner.minLiveTime());
+    for (const entry of this.inner.range(undefined, undefined, timeFrom, timeTo)) {
+      const windowStart = readTime(entry.key, entry.key.length - TIME_BYTES);
+      if (windowStart < earliest || windowStart > timeTo) continue;
+      yield {
+        key: this.keySerde.deserialize(entry.key.subarray(0, entry.key.length - TIME_BYTES), this.topic),
+        windowStart,
+        windowEnd: windowStart + this.windowSizeMs,
+        value: this.valueSerde.deserialize(entry.value, this.topic),
+      };
+    }
+  }
+
+  restoreTarget(): ChangelogRestoreTarget {
+    return this.inner.restoreTarget();
+  }
+
+  metrics(): WindowStoreMetrics {
+    return { ...this.counts };
+  }
+
+  async flush(): Promise<void> {
+    this.counts.flushes += 1;
+    await this.inner.flush();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private keyBytes(key: K): Buffer {
+    const bytes = this.keySerde.serialize(key, this.topic);
+    if (bytes === null) throw new Error(`store '${this.name}' cannot hold a null key`);
+    return bytes;
+  }
+}

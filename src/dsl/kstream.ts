@@ -12,7 +12,9 @@ import type { Serde } from '../serde/types.js';
 import type { TopicNameExtractor } from '../topology/nodes.js';
 import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
-import type { Named, Produced, Repartitioned } from './options.js';
+import type { Grouped, Named, Produced, Repartitioned } from './options.js';
+import { GroupedInput } from './grouped-input.js';
+import { KGroupedStream } from './kgrouped-stream.js';
 import {
   filterSupplier,
   flatMapSupplier,
@@ -83,6 +85,21 @@ export class KStream<K, V> {
   selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: Named): KStream<KR, V> {
     const name = this.addProcessor('KSTREAM-KEY-SELECT-', named, selectKeySupplier(mapper));
     return this.derive(name, unknownSerde<KR>(`selectKey ${name}`), this.valueSerde, true);
+  }
+
+  /**
+   * Groups by the current key, for aggregations. If the key changed upstream (`map`, `selectKey`,
+   * ...), the aggregation first repartitions through `<appId>-<name>-repartition`.
+   */
+  groupByKey(grouped: Grouped<K, V> = {}): KGroupedStream<K, V> {
+    return new KGroupedStream(new GroupedInput(this.graph, this.nodeName, this.keySerde, this.valueSerde, this.repartitionRequired, grouped));
+  }
+
+  /** Groups by a new key, `(key, value) => newKey`; the aggregation repartitions by it. */
+  groupBy<KR>(selector: KeyValueMapper<K, V, KR>, grouped: Grouped<KR, V> = {}): KGroupedStream<KR, V> {
+    const name = this.addProcessor('KSTREAM-KEY-SELECT-', undefined, selectKeySupplier(selector));
+    const keySerde = unknownSerde<KR>(`groupBy ${name}`);
+    return new KGroupedStream(new GroupedInput(this.graph, name, keySerde, this.valueSerde, true, grouped));
   }
 
   /** Calls `action` for each record and passes the record on unchanged (logging, metrics). */

@@ -34,3 +34,11 @@ export interface Branched<N extends string> {
   /** Key of this branch in the result of defaultBranch()/noDefaultBranch() (after the split prefix). */
   name?: N;
 }
+
+/** How `groupBy`/`groupByKey` re-key a stream: serdes for the repartition topic, and its name. */
+export interface Grouped<K, V> {
+  /** Names the repartition topic `<appId>-<name>-repartition` (default: named after the store). */
+  name?: string;
+  key?: Serde<K>;
+  value?: Serde<V>;
+}

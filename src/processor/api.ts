@@ -49,8 +49,13 @@ export interface ProcessorContext<KOut = never, VOut = never> {
    * wall-clock time (advanced by the runtime's clock, or by the test driver).
    */
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
-  /** A state store connected to this processor. */
+  /** A state store connected to this processor, or a global store (read-only). */
   getStateStore<S>(name: string): S;
+  /**
+   * Counts a record this processor dropped on purpose (e.g. later than its window's grace period)
+   * in the task's `dropped-records-total` metric.
+   */
+  countDroppedRecord(): void;
   /** Asks the runtime to commit as soon as possible. */
   requestCommit(): void;
 }

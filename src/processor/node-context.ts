@@ -70,7 +70,7 @@ export class NodeContext implements ProcessorContext<unknown, unknown> {
   }
 
   getStateStore<S>(name: string): S {
-    const store = this.storeNames.includes(name) ? this.task.stores.get(name) : undefined;
+    const store = this.storeNames.includes(name) ? this.task.stores.get(name) : this.task.globalStore(name);
     if (store === undefined) {
       throw new Error(
         `${this.nodeName} is not connected to state store ${name} (connected: ${this.storeNames.join(', ') || 'none'}); ` +
@@ -78,6 +78,10 @@ export class NodeContext implements ProcessorContext<unknown, unknown> {
       );
     }
     return store as S;
+  }
+
+  countDroppedRecord(): void {
+    this.task.droppedRecordsTotal++;
   }
 
   requestCommit(): void {

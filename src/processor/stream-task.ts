@@ -6,6 +6,9 @@
  */
 import type { ConsumedRecord, TopicPartition, TopicPartitionOffset } from '../broker/types.js';
 import { logger, type Logger } from '../logger.js';
+import { isRestorable } from '../state/changelog-restorer.js';
+import { RecordCache } from '../state/record-cache.js';
+import { changelogTopicName, type KeyValueStoreContext } from '../state/store-context.js';
 import type { StateStore } from '../state/types.js';
 import type { Subtopology } from '../topology/subtopology.js';
 import type { Processor, Punctuator } from './api.js';
@@ -44,26 +47,49 @@ export class StreamTask {
     private readonly config: TaskContextConfig,
   ) {
     this.id = `${subtopology.id}_${partition}`;
-    this.state = new TaskState(config.applicationId, this.id, config.clock);
+    this.state = new TaskState(config.applicationId, this.id, config.clock, (name) => config.globalStore?.(name));
     this.log = logger.child({ component: 'stream-task', taskId: this.id });
     this.instantiateNodes();
     this.inputPartitions = this.queues.map((queue) => ({ topic: queue.topic, partition }));
   }
 
-  /** Opens the state stores, then runs every processor's `init` (in topology order). */
+  /**
+   * Opens the state stores (sharing one record cache, logging to the task's collector), restores
+   * the logged ones through `config.restoreStore`, then runs every processor's `init` (in
+   * topology order).
+   */
   async initialize(): Promise<void> {
+    const state = this.state;
+    const context: KeyValueStoreContext = {
+      applicationId: this.config.applicationId,
+      taskId: this.id,
+      partition: this.partition,
+      stateDir: this.config.stateDir,
+      changelog: this.config.collector,
+      recordTimestamp: () => state.recordTimestampMs,
+      recordCache: new RecordCache(this.config.cacheMaxBytes),
+    };
     for (const builder of this.subtopology.stores) {
       const store = builder.build();
       if (store.name !== builder.name) throw new StreamsError(`Store builder ${builder.name} built a store named ${store.name}`);
-      this.state.stores.set(store.name, store);
-      await store.init({
-        applicationId: this.config.applicationId,
-        taskId: this.id,
-        partition: this.partition,
-        stateDir: this.config.stateDir,
-      });
+      state.stores.set(store.name, store);
+      await store.init(context);
     }
-    for (const { processor, context } of this.processors) processor.init?.(context);
+    const restore = this.config.restoreStore;
+    if (restore !== undefined) {
+      for (const builder of this.subtopology.stores) {
+        const store = state.stores.get(builder.name)!;
+        if (!builder.loggingEnabled || !isRestorable(store)) continue;
+        await restore({
+          storeName: store.name,
+          changelogTopic: changelogTopicName(this.config.applicationId, store.name),
+          partition: this.partition,
+          taskId: this.id,
+          target: store.restoreTarget(),
+        });
+      }
+    }
+    for (const { processor, context: nodeContext } of this.processors) processor.init?.(nodeContext);
     this.initialized = true;
   }
 
@@ -93,6 +119,7 @@ export class StreamTask {
       const raw = queue.headRaw();
       if (record.timestamp > state.streamTimeMs) state.streamTimeMs = record.timestamp;
       state.currentRecord = raw;
+      state.recordTimestampMs = record.timestamp;
       try {
         queue.source.context.forward(record);
       } catch (error) {
@@ -131,24 +158,34 @@ export class StreamTask {
     return this.state.commitRequested;
   }
 
-  /** Flushes the state stores (caching stores may forward records); call before committing. */
-  async flush(): Promise<void> {
-    for (const store of this.state.stores.values()) await store.flush();
+  /**
+   * Flushes the state stores before a commit. Caching stores write through, and so forward their
+   * changes downstream, synchronously during this call, in store order (upstream stores first);
+   * the promise settles once every store has made its writes durable.
+   */
+  flush(): Promise<void> {
+    this.enterTaskTime();
+    const flushes: Promise<void>[] = [];
+    for (const store of this.state.stores.values()) flushes.push(store.flush());
+    return Promise.all(flushes).then(() => undefined);
   }
 
-  /** Closes processors, then flushes and closes stores. */
+  /** Flushes the stores (their caches forward to live processors), closes the processors, then the stores. */
   async close(): Promise<void> {
+    await this.flush();
     for (const { processor } of this.processors) processor.close?.();
-    for (const store of this.state.stores.values()) {
-      await store.flush();
-      await store.close();
-    }
+    for (const store of this.state.stores.values()) await store.close();
     this.state.stores.clear();
     this.initialized = false;
   }
 
   streamTime(): number {
     return this.state.streamTimeMs;
+  }
+
+  /** Records processors dropped on purpose, e.g. too late for their window (`dropped-records-total`). */
+  droppedRecordsTotal(): number {
+    return this.state.droppedRecordsTotal;
   }
 
   /** One of this task's open state stores (for the test driver and interactive queries). */
@@ -207,8 +244,14 @@ export class StreamTask {
     return best;
   }
 
-  private punctuate(queue: PunctuationQueue, nowMs: number): void {
+  /** Outside of a record (punctuation, flush), records are stamped with stream time. */
+  private enterTaskTime(): void {
     this.state.currentRecord = undefined;
+    this.state.recordTimestampMs = this.state.streamTimeMs;
+  }
+
+  private punctuate(queue: PunctuationQueue, nowMs: number): void {
+    this.enterTaskTime();
     queue.punctuate(nowMs, (punctuator: Punctuator, time: number) => {
       try {
         punctuator(time);

@@ -11,6 +11,10 @@ export class TaskState {
   currentRecord: RecordMetadata | undefined;
   /** Highest event time processed; -1 before the first record. Never goes backwards. */
   streamTimeMs = -1;
+  /** Event time of the record being processed; stream time while punctuating or flushing. */
+  recordTimestampMs = -1;
+  /** Records processors dropped on purpose (too late for their window, ...): `dropped-records-total`. */
+  droppedRecordsTotal = 0;
   commitRequested = false;
   readonly streamTimePunctuation = new PunctuationQueue();
   readonly wallClockPunctuation = new PunctuationQueue();
@@ -20,5 +24,7 @@ export class TaskState {
     readonly applicationId: string,
     readonly taskId: string,
     readonly clock: () => number,
+    /** Global stores (read-only to processors, filled by the global task), by name. */
+    readonly globalStore: (name: string) => StateStore | undefined,
   ) {}
 }

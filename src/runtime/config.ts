@@ -2,6 +2,7 @@
  * Application configuration: the user-facing shape, its defaults, and validation that fails at
  * start with a message naming the offending key (a typo like `comitIntervalMs` must not be ignored).
  */
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExceptionHandlerSetting } from '../processor/exception-handlers.js';
@@ -29,14 +30,23 @@ export interface StreamsConfig {
   processingExceptionHandler?: ExceptionHandlerSetting;
   /** What to do when the broker refuses output records. Default `fail` (never lose output silently). */
   productionExceptionHandler?: ProductionHandlerSetting;
+  /** Bytes of the per-task record cache that coalesces store updates between commits; 0 turns caching off. Default 10 MiB. */
+  cacheMaxBytes?: number;
   /** Embedded broker only: persist the log under this directory so a restarted app resumes. */
   embeddedDataDir?: string;
+  /**
+   * This instance's identity within the application: names its transactional producer under
+   * exactly-once (`<applicationId>-<instanceId>`), so a restarted instance fences its zombie
+   * predecessor. Give each instance a stable, distinct id. Default: random per start.
+   */
+  instanceId?: string;
   /** Kafka client id prefix. Default: the application id. */
   clientId?: string;
 }
 
 export interface ResolvedStreamsConfig
-  extends Required<Omit<StreamsConfig, 'brokers' | 'embeddedDataDir' | 'clientId'>> {
+  extends Required<Omit<StreamsConfig, 'brokers' | 'embeddedDataDir' | 'clientId' | 'instanceId'>> {
+  instanceId: string;
   brokers: string[];
   embeddedDataDir: string | undefined;
   clientId: string;
@@ -63,7 +73,9 @@ const KNOWN_KEYS: ReadonlyArray<keyof StreamsConfig> = [
   'deserializationExceptionHandler',
   'processingExceptionHandler',
   'productionExceptionHandler',
+  'cacheMaxBytes',
   'embeddedDataDir',
+  'instanceId',
   'clientId',
 ];
 
@@ -100,6 +112,15 @@ function positiveInteger(config: StreamsConfig, key: keyof StreamsConfig, fallba
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new ConfigError(key, `must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(config: StreamsConfig, key: keyof StreamsConfig, fallback: number): number {
+  const value = config[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ConfigError(key, `must be a non-negative integer, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -141,7 +162,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
     throw new ConfigError('processingGuarantee', `must be 'at_least_once' or 'exactly_once_v2', got ${JSON.stringify(guarantee)}`);
   }
-  for (const key of ['stateDir', 'embeddedDataDir', 'clientId'] as const) {
+  for (const key of ['stateDir', 'embeddedDataDir', 'clientId', 'instanceId'] as const) {
     const value = config[key];
     if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
       throw new ConfigError(key, `must be a non-empty string, got ${JSON.stringify(value)}`);
@@ -158,7 +179,9 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     deserializationExceptionHandler: handlerSetting(config, 'deserializationExceptionHandler'),
     processingExceptionHandler: handlerSetting(config, 'processingExceptionHandler'),
     productionExceptionHandler: productionSetting(config),
+    cacheMaxBytes: nonNegativeInteger(config, 'cacheMaxBytes', 10 * 1024 * 1024),
     embeddedDataDir: config.embeddedDataDir,
     clientId: config.clientId ?? applicationId,
+    instanceId: config.instanceId ?? randomUUID(),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * Collects the records tasks produce while processing a batch and sends them to the broker in
  * batches. Sending is started without waiting (so output flows out while the next batch is
- * processed) but every send is tracked: `flush()` resolves only once all of them are acknowledged,
- * which is what a commit waits for before it commits input offsets (at-least-once).
+ * processed), but only one send is in flight at a time: concurrent sends may be retried out of
+ * order (kafkajs retries each call on its own), which would reorder a partition's records. What
+ * accumulates meanwhile goes out as the next, larger batch. `flush()` resolves only once everything
+ * is acknowledged, which is what a commit waits for before it commits input offsets.
  */
 import { partitionForKey } from '../broker/partitioner.js';
 import type { Headers, Producer, ProducerRecord } from '../broker/types.js';
@@ -25,7 +27,7 @@ export type ProductionHandlerSetting = 'fail' | 'continue' | ((error: Error, rec
 
 export class BrokerRecordCollector implements RecordCollector {
   private buffer: ProducerRecord[] = [];
-  private inFlight = new Set<Promise<void>>();
+  private sending: Promise<void> | undefined;
   private failure: Error | undefined;
   private readonly roundRobin = new Map<string, number>();
   /** Output records dropped under a `continue` production handler. */
@@ -70,23 +72,28 @@ export class BrokerRecordCollector implements RecordCollector {
     return this.buffer.length;
   }
 
-  /** Hands everything buffered to the producer without waiting for acknowledgements. */
+  /** Starts sending what is buffered, unless a send is in flight (then it goes out right after). */
   sendBuffered(): void {
     this.throwIfFailed();
-    if (this.buffer.length === 0) return;
+    if (this.sending || this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    const sending = this.producer()
+    this.sending = this.producer()
       .send(batch)
       .catch((err: unknown) => this.onSendFailure(err as Error, batch))
-      .finally(() => this.inFlight.delete(sending));
-    this.inFlight.add(sending);
+      .finally(() => {
+        this.sending = undefined;
+        if (!this.failure) this.sendBuffered();
+      });
   }
 
-  /** Sends what is buffered and waits until every record sent so far is acknowledged. */
+  /** Sends what is buffered and waits until every record handed over so far is acknowledged. */
   async flush(): Promise<void> {
     this.sendBuffered();
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    while (this.sending) {
+      await this.sending;
+      this.sendBuffered();
+    }
     this.throwIfFailed();
   }
 

@@ -20,6 +20,9 @@ import type { ResolvedStreamsConfig } from './config.js';
 import type { BrokerRecordCollector } from './record-collector.js';
 import type { TaskManager } from './task-manager.js';
 
+/** Buffered output records above which processing waits for the producer. */
+const MAX_PENDING_OUTPUT = 100_000;
+
 export interface StreamThreadEvents {
   onRebalanceStart(): void;
   onRebalanceEnd(): void;
@@ -82,7 +85,7 @@ export class StreamThread {
     await this.serially(async () => {
       const all = this.tasks.all();
       await this.commit(all);
-      await this.tasks.close(all);
+      await this.tasks.close(all, true);
     });
     await this.consumer?.close();
   }
@@ -94,7 +97,7 @@ export class StreamThread {
     if (this.transactionOpen) await this.producer.abortTransaction().catch(() => undefined);
     this.collector.discard();
     await this.consumer?.close().catch(() => undefined);
-    await this.tasks.close(this.tasks.all()).catch(() => undefined);
+    await this.tasks.close(this.tasks.all(), false).catch(() => undefined);
   }
 
   private serially<T>(step: () => Promise<T> | T): Promise<T> {
@@ -122,6 +125,8 @@ export class StreamThread {
     this.processedRecords += task.process();
     this.collector.sendBuffered();
     if (Date.now() - this.lastCommitAt >= this.config.commitIntervalMs) await this.commit(this.tasks.all());
+    // Backpressure: output that the broker takes slower than we produce it must not pile up in memory.
+    else if (this.collector.pending > MAX_PENDING_OUTPUT) await this.collector.flush();
   }
 
   private async tick(): Promise<void> {
@@ -152,6 +157,7 @@ export class StreamThread {
       if (offsets.length > 0) await this.consumer!.commit(offsets);
     }
     for (const task of tasks) task.markCommitted();
+    await this.tasks.checkpoint(tasks);
     if (offsets.length > 0) this.log.debug({ partitions: offsets.length }, 'committed');
   }
 
@@ -161,7 +167,7 @@ export class StreamThread {
     if (losing.length === 0) return;
     // Commit everything open, not just the losing tasks: under exactly-once the transaction spans all tasks.
     await this.commit(this.tasks.all());
-    await this.tasks.close(losing);
+    await this.tasks.close(losing, true);
     this.log.info({ tasks: losing.map((t) => t.id) }, 'tasks revoked');
   }
 

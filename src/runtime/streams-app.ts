@@ -24,8 +24,12 @@ import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from '.
 import { BrokerRecordCollector } from './record-collector.js';
 import { StreamThread } from './stream-thread.js';
 import { TaskManager } from './task-manager.js';
+import { TaskStateManager } from './task-state-manager.js';
+import type { RestoreListener } from '../state/changelog-restorer.js';
 
 export interface StreamsAppOptions {
+  /** Told about every store restore: start, progress per batch, end. */
+  restoreListener?: RestoreListener;
   /**
    * Use this broker instead of the one the config selects (e.g. one embedded broker shared by
    * several apps). The caller owns it: connects it before `start()` and closes it after `close()`.
@@ -43,6 +47,8 @@ export class StreamsApp {
   private producer: Producer | undefined;
   private closing: Promise<void> | undefined;
   private fatalError: Error | undefined;
+  private stateManager: TaskStateManager | undefined;
+  private readonly restoreListener: RestoreListener | undefined;
 
   constructor(
     private readonly topology: Topology,
@@ -52,6 +58,7 @@ export class StreamsApp {
     this.config = resolveConfig(config);
     this.log = logger.child({ component: 'streams-app', applicationId: this.config.applicationId });
     this.ownsBroker = options.broker === undefined;
+    this.restoreListener = options.restoreListener;
     this.broker =
       options.broker ??
       (this.config.brokers.length > 0
@@ -72,6 +79,11 @@ export class StreamsApp {
   /** Records processed since start. */
   get processedRecords(): number {
     return this.thread?.processedRecords ?? 0;
+  }
+
+  /** Changelog records restored into local stores since start. */
+  get restoredRecords(): number {
+    return this.stateManager?.restoredRecords ?? 0;
   }
 
   onStateChange(listener: StateListener): () => void {
@@ -108,7 +120,7 @@ export class StreamsApp {
       const partitionCounts = await this.prepareTopics();
       this.producer = this.broker.producer(
         this.config.processingGuarantee === 'exactly_once_v2'
-          ? { transactionalId: `${this.config.applicationId}-${process.pid}-${Date.now().toString(36)}` }
+          ? { transactionalId: `${this.config.applicationId}-${this.config.instanceId}` }
           : {},
       );
       await this.producer.connect();
@@ -121,21 +133,36 @@ export class StreamsApp {
       );
       const appId = this.config.applicationId;
       const subtopologies = new Map(this.topology.subtopologies().map((sub) => [sub.id, sub]));
+      const stateManager = new TaskStateManager({
+        broker: this.broker,
+        stateDir: this.config.stateDir,
+        applicationId: appId,
+        exactlyOnce: this.config.processingGuarantee === 'exactly_once_v2',
+        restoreListener: this.restoreListener,
+        log: this.log,
+      });
+      this.stateManager = stateManager;
       const tasks = new TaskManager(
         [...subtopologies.values()].map((sub) => ({
           id: sub.id,
           sourceTopics: sub.sourceTopics.map((topic) => this.topology.resolveTopic(topic, appId)),
+          stateful: sub.stores.length > 0,
         })),
-        (subId, partition) =>
-          new StreamTask(subtopologies.get(subId)!, partition, {
+        (subId, partition) => {
+          const task: StreamTask = new StreamTask(subtopologies.get(subId)!, partition, {
             applicationId: this.config.applicationId,
             collector,
             resolveTopic: (name) => this.topology.resolveTopic(name, appId),
             deserializationExceptionHandler: this.config.deserializationExceptionHandler,
             processingExceptionHandler: this.config.processingExceptionHandler,
             clock: Date.now,
-            stateDir: this.config.stateDir,
-          }),
+            stateDir: stateManager.taskDir(`${subId}_${partition}`),
+            cacheMaxBytes: this.config.cacheMaxBytes,
+            restoreStore: (request) => stateManager.restore(task, request),
+          });
+          return task;
+        },
+        stateManager,
       );
       this.thread = new StreamThread(
         this.broker,

@@ -5,11 +5,14 @@
  */
 import type { TopicPartition, TopicPartitionOffset } from '../broker/types.js';
 import type { StreamTask } from '../processor/stream-task.js';
+import type { TaskStateManager } from './task-state-manager.js';
 
 export interface SubtopologySources {
   id: number;
   /** Resolved source topic names (internal ones prefixed with the application id). */
   sourceTopics: string[];
+  /** Whether its tasks have state stores (and so a locked directory of their own). */
+  stateful: boolean;
 }
 
 export type TaskFactory = (subtopologyId: number, partition: number) => StreamTask;
@@ -20,13 +23,16 @@ export class TaskManager {
   private readonly tasks = new Map<string, StreamTask>();
   private readonly byPartition = new Map<string, StreamTask>();
   private readonly subtopologyOfTopic = new Map<string, number>();
+  private readonly statefulSubtopologies = new Set<number>();
 
   constructor(
     subtopologies: SubtopologySources[],
     private readonly createTask: TaskFactory,
+    private readonly stateManager: TaskStateManager,
   ) {
     for (const sub of subtopologies) {
       for (const topic of sub.sourceTopics) this.subtopologyOfTopic.set(topic, sub.id);
+      if (sub.stateful) this.statefulSubtopologies.add(sub.id);
     }
   }
 
@@ -46,6 +52,7 @@ export class TaskManager {
   /** Creates and initializes (restores) tasks for newly assigned partitions. */
   async assign(partitions: TopicPartition[]): Promise<StreamTask[]> {
     const created: StreamTask[] = [];
+    const stateful = new Set<StreamTask>();
     for (const { topic, partition } of partitions) {
       const subId = this.subtopologyOfTopic.get(topic);
       if (subId === undefined) continue;
@@ -55,10 +62,14 @@ export class TaskManager {
         task = this.createTask(subId, partition);
         this.tasks.set(id, task);
         created.push(task);
+        if (this.statefulSubtopologies.has(subId)) stateful.add(task);
       }
       this.byPartition.set(tpKey(topic, partition), task);
     }
-    for (const task of created) await task.initialize();
+    for (const task of created) {
+      if (stateful.has(task)) await this.stateManager.open(task.id);
+      await task.initialize();
+    }
     return created;
   }
 
@@ -72,12 +83,22 @@ export class TaskManager {
     return [...losing];
   }
 
-  async close(tasks: StreamTask[]): Promise<void> {
+  /** Closes tasks; `clean` after their final commit (then their checkpoints are written). */
+  async close(tasks: StreamTask[], clean: boolean): Promise<void> {
     for (const task of tasks) {
-      await task.close();
+      try {
+        await task.close();
+      } finally {
+        await this.stateManager.close(task.id, clean);
+      }
       this.tasks.delete(task.id);
       for (const tp of task.inputPartitions) this.byPartition.delete(tpKey(tp.topic, tp.partition));
     }
+  }
+
+  /** Records where the stores stand after a successful commit. */
+  checkpoint(tasks: StreamTask[]): Promise<void> {
+    return this.stateManager.checkpoint(tasks);
   }
 
   offsetsToCommit(tasks: StreamTask[] = this.all()): TopicPartitionOffset[] {

@@ -92,6 +92,7 @@ export class PrefixSegmentedBytesStore implements SegmentedBytesStore {
     const time = this.schema.segmentTime(compositeKey);
     if (time < this.minLiveTime()) return false;
     this.observe(time);
+    this.dropExpiredSegments();
     const key = this.segmentKey(this.segmentOf(time), compositeKey);
     if (value === null) this.inner.delete(key);
     else this.inner.put(key, value);
@@ -136,6 +137,8 @@ export class PrefixSegmentedBytesStore implements SegmentedBytesStore {
           placed.push({ key: this.segmentKey(this.segmentOf(time), key), value });
         }
         target.restoreBatch(placed);
+        // After the batch is below: it may hold records that its own later records expired.
+        this.dropExpiredSegments();
       },
       wipe: async () => {
         this.observed = -1;
@@ -143,13 +146,11 @@ export class PrefixSegmentedBytesStore implements SegmentedBytesStore {
         this.firstLiveSegment = 0;
         await target.wipe();
       },
-      // Records restored before newer ones pushed them out of retention are dropped here.
       flush: () => this.flush(),
     };
   }
 
   async flush(): Promise<void> {
-    this.dropExpiredSegments();
     if (this.observedChanged) {
       this.inner.put(OBSERVED_TIME_KEY, timeBytes(this.observed));
       this.observedChanged = false;
@@ -165,7 +166,6 @@ export class PrefixSegmentedBytesStore implements SegmentedBytesStore {
     if (time <= this.observed) return;
     this.observed = time;
     this.observedChanged = true;
-    this.dropExpiredSegments();
   }
 
   private dropExpiredSegments(): void {

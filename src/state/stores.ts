@@ -26,8 +26,14 @@ export interface SessionStoreOptions {
   segmentIntervalMs?: number;
 }
 
+/** `kind` keeps a window supplier from being given to a session builder, and back. */
 export interface WindowBytesStoreSupplier extends SegmentedBytesStoreSupplier {
+  readonly kind: 'window';
   readonly windowSizeMs: number;
+}
+
+export interface SessionBytesStoreSupplier extends SegmentedBytesStoreSupplier {
+  readonly kind: 'session';
 }
 
 /** Kafka Streams' default: half the retention, at least a minute. */
@@ -53,7 +59,7 @@ function windowSupplier(name: string, options: WindowStoreOptions, inner: () => 
   if (options.retentionMs < options.windowSizeMs) {
     throw new RangeError(`window store '${name}': retention (${options.retentionMs} ms) is shorter than the window size (${options.windowSizeMs} ms)`);
   }
-  return { ...segmented(name, options, windowKeySchema, inner), windowSizeMs: options.windowSizeMs };
+  return { ...segmented(name, options, windowKeySchema, inner), kind: 'window', windowSizeMs: options.windowSizeMs };
 }
 
 export const Stores = {
@@ -89,16 +95,16 @@ export const Stores = {
     return new SegmentedStoreBuilder(supplier, (bytes) => new MeteredWindowStore(bytes, keySerde, valueSerde, supplier.windowSizeMs));
   },
 
-  persistentSessionStore(name: string, options: SessionStoreOptions): SegmentedBytesStoreSupplier {
-    return segmented(name, options, sessionKeySchema, () => new LevelDbKeyValueStore(name));
+  persistentSessionStore(name: string, options: SessionStoreOptions): SessionBytesStoreSupplier {
+    return { ...segmented(name, options, sessionKeySchema, () => new LevelDbKeyValueStore(name)), kind: 'session' };
   },
 
-  inMemorySessionStore(name: string, options: SessionStoreOptions): SegmentedBytesStoreSupplier {
-    return segmented(name, options, sessionKeySchema, () => new InMemoryKeyValueStore(name));
+  inMemorySessionStore(name: string, options: SessionStoreOptions): SessionBytesStoreSupplier {
+    return { ...segmented(name, options, sessionKeySchema, () => new InMemoryKeyValueStore(name)), kind: 'session' };
   },
 
   sessionStoreBuilder<K, V>(
-    supplier: SegmentedBytesStoreSupplier,
+    supplier: SessionBytesStoreSupplier,
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): SegmentedStoreBuilder<MeteredSessionStore<K, V>> {

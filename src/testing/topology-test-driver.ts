@@ -5,6 +5,13 @@
  * records written to a topic the topology reads (repartition topics, `through` topics) are fed to
  * the reading task in the same call.
  *
+ * Like Kafka Streams' driver, it commits after every input record: caching stores flush, so a
+ * KTable or an aggregation forwards one update per input record. With `flushCachesAfterEachRecord:
+ * false` caches only flush on `flush()` (or when full), which shows the deduplication a real
+ * application gets between commits.
+ *
+ * Global stores are filled by piping their topic like any input topic.
+ *
  * Created with `await TopologyTestDriver.create(topology)`: opening state stores is async (a
  * persistent store opens files), and a constructor cannot wait for it. Everything after that is
  * synchronous, except `close()`.
@@ -31,6 +38,10 @@ export interface TopologyTestDriverOptions {
   /** Default `continue`, as in a real application. */
   processingExceptionHandler?: ExceptionHandlerSetting;
   stateDir?: string;
+  /** Default true: flush caches (a commit) after each input record and each wall-clock advance. */
+  flushCachesAfterEachRecord?: boolean;
+  /** Byte budget of each task's record cache (default 10 MiB); 0 turns caching off. */
+  cacheMaxBytes?: number;
 }
 
 export class TopologyTestDriver {
@@ -41,9 +52,13 @@ export class TopologyTestDriver {
   private readonly readers = new Map<string, StreamTask>();
   private readonly nextOffsets = new Map<string, number>();
   private readonly outputs = new Map<string, CapturedTopic>();
+  private readonly flushAfterEachRecord: boolean;
+  /** Store durability (a LevelDB batch write) of flushes, awaited by `close()`. */
+  private pendingFlushes: Promise<void>[] = [];
 
   static async create(topology: Topology, options: TopologyTestDriverOptions = {}): Promise<TopologyTestDriver> {
     const driver = new TopologyTestDriver(topology, options);
+    // Global tasks first: the other tasks' processors may read global stores in `init`.
     for (const task of driver.tasks) await task.initialize();
     return driver;
   }
@@ -52,11 +67,21 @@ export class TopologyTestDriver {
     const applicationId = options.applicationId ?? 'test-app';
     this.applicationId = applicationId;
     this.wallClockMs = options.initialWallClockTimeMs ?? Date.now();
+    this.flushAfterEachRecord = options.flushCachesAfterEachRecord ?? true;
     const collector: RecordCollector = {
       send: (record) => this.onOutput(record),
       partitionCount: () => 1,
     };
-    for (const subtopology of topology.subtopologies()) {
+    const globalTasks: StreamTask[] = [];
+    const globalStore = (name: string) => {
+      for (const task of globalTasks) {
+        const store = task.stateStore(name);
+        if (store !== undefined) return store;
+      }
+      return undefined;
+    };
+    for (const subtopology of [...topology.globalSubtopologies(), ...topology.subtopologies()]) {
+      const global = subtopology.id >= topology.subtopologies().length;
       const task = new StreamTask(subtopology, 0, {
         applicationId,
         collector,
@@ -65,7 +90,10 @@ export class TopologyTestDriver {
         processingExceptionHandler: options.processingExceptionHandler ?? 'continue',
         clock: () => this.wallClockMs,
         stateDir: options.stateDir,
+        cacheMaxBytes: options.cacheMaxBytes,
+        globalStore,
       });
+      if (global) globalTasks.push(task);
       this.tasks.push(task);
       for (const { topic } of task.inputPartitions) this.readers.set(topic, task);
     }
@@ -101,7 +129,21 @@ export class TopologyTestDriver {
     if (!(ms >= 0)) throw new RangeError(`advanceWallClockTime: ms must be >= 0, got ${ms}`);
     this.wallClockMs += ms;
     for (const task of this.tasks) task.punctuateWallClock(this.wallClockMs);
+    this.settle();
+  }
+
+  /**
+   * Flushes every task's caches now (what a commit does), processing whatever that forwards; only
+   * needed with `flushCachesAfterEachRecord: false`.
+   */
+  flush(): void {
+    this.flushTasks();
     this.processAll();
+  }
+
+  /** Records the topology dropped on purpose (too late for their window, ...), across all tasks. */
+  droppedRecordsTotal(): number {
+    return this.tasks.reduce((total, task) => total + task.droppedRecordsTotal(), 0);
   }
 
   /** A state store by name, for assertions (from the task whose processors use it). */
@@ -114,12 +156,31 @@ export class TopologyTestDriver {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.pendingFlushes);
     for (const task of this.tasks) await task.close();
   }
 
   private pipe(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
     this.readers.get(topic)!.addRecords([this.toConsumed(topic, key, value, timestamp, headers)]);
+    this.settle();
+  }
+
+  /** Processes everything, then (per record mode) flushes until flushing forwards nothing more. */
+  private settle(): void {
     this.processAll();
+    if (!this.flushAfterEachRecord) return;
+    do this.flushTasks();
+    while (this.processAll() > 0);
+  }
+
+  /** Caches write through synchronously inside `task.flush()`; only durability is left to await. */
+  private flushTasks(): void {
+    for (const task of this.tasks) {
+      const flushed = task.flush();
+      flushed.catch(() => undefined); // reported by close(), which awaits it
+      this.pendingFlushes.push(flushed);
+    }
+    if (this.pendingFlushes.length > 1000) this.pendingFlushes = [Promise.all(this.pendingFlushes).then(() => undefined)];
   }
 
   private onOutput(record: OutgoingRecord): void {
@@ -129,12 +190,15 @@ export class TopologyTestDriver {
   }
 
   /** Processes until no task has buffered input left (output of one task may be input of another). */
-  private processAll(): void {
+  private processAll(): number {
+    let total = 0;
     let processed: number;
     do {
       processed = 0;
       for (const task of this.tasks) processed += task.process();
+      total += processed;
     } while (processed > 0);
+    return total;
   }
 
   private toConsumed(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): ConsumedRecord {

@@ -20,21 +20,42 @@ export type NodeDescription =
 export interface SubtopologyDescription {
   readonly id: number;
   readonly nodes: readonly NodeDescription[];
+  /** True for the sub-topology of a global store, which generates no tasks. */
+  readonly global: boolean;
 }
+
+/** Names ending in a 10-digit counter were generated (`KSTREAM-AGGREGATE-STATE-STORE-0000000003`). */
+const GENERATED_NAME = /\d{10}(-repartition)?$/;
 
 export class TopologyDescription {
   readonly subtopologies: readonly SubtopologyDescription[];
+  /**
+   * Stores and internal topics whose names were generated: they are numbered by position in the
+   * program, so adding an operator upstream renames them and orphans their state.
+   */
+  readonly generatedStateNames: readonly string[];
 
-  constructor(subtopologies: readonly Subtopology[]) {
-    this.subtopologies = subtopologies.map((sub) => ({ id: sub.id, nodes: sub.nodes.map(describeNode) }));
+  constructor(subtopologies: readonly Subtopology[], globalSubtopologies: readonly Subtopology[] = [], repartitionTopics: readonly string[] = []) {
+    this.subtopologies = [
+      ...subtopologies.map((sub) => ({ id: sub.id, nodes: sub.nodes.map(describeNode), global: false })),
+      ...globalSubtopologies.map((sub) => ({ id: sub.id, nodes: sub.nodes.map(describeNode), global: true })),
+    ];
+    const storeNames = [...subtopologies, ...globalSubtopologies].flatMap((sub) => sub.stores.map((store) => store.name));
+    this.generatedStateNames = [...new Set([...storeNames, ...repartitionTopics])].filter((name) => GENERATED_NAME.test(name));
   }
 
   toString(): string {
     let text = 'Topologies:\n';
     for (const sub of this.subtopologies) {
-      text += `   Sub-topology: ${sub.id}\n`;
+      text += `   Sub-topology: ${sub.id}${sub.global ? ' for global store (will not generate tasks)' : ''}\n`;
       for (const node of sub.nodes) text += describeNodeText(node);
       text += '\n';
+    }
+    if (this.generatedStateNames.length > 0) {
+      text +=
+        `Warning: stateful operators with generated names: [${this.generatedStateNames.join(', ')}]. ` +
+        'These names shift when an operator is added or removed upstream, which orphans the state and internal topics behind them; ' +
+        'name them (Materialized.as, Grouped.as, Named) to keep them stable.\n';
     }
     return text;
   }

@@ -21,6 +21,7 @@ import type {
   TopicNameExtractor,
   TopologyNode,
 } from './nodes.js';
+import { globalStoreSubtopology, type GlobalStoreDefinition } from './global-store.js';
 import { splitIntoSubtopologies, type Subtopology } from './subtopology.js';
 import { TopologyError } from './topology-error.js';
 
@@ -45,6 +46,7 @@ export class Topology {
   private readonly stores = new Map<string, StoreBuilder>();
   /** Repartition topic name (without application id) -> fixed partition count, if any. */
   private readonly repartitionTopics = new Map<string, number | undefined>();
+  private readonly globalStores: GlobalStoreDefinition[] = [];
 
   addSource<K, V>(name: string, topics: string | readonly string[], options: SourceOptions<K, V>): this {
     this.requireNewName(name);
@@ -111,10 +113,48 @@ export class Topology {
 
   /** Registers a store, optionally connecting it to processors (more can be connected later). */
   addStateStore(builder: StoreBuilder, ...processorNames: string[]): this {
-    if (this.stores.has(builder.name)) throw new TopologyError(`State store ${builder.name} is already added`);
+    if (this.stores.has(builder.name) || this.globalStores.some((g) => g.builder.name === builder.name)) throw new TopologyError(`State store ${builder.name} is already added`);
     this.stores.set(builder.name, builder);
     for (const processor of processorNames) this.connectProcessorAndStateStores(processor, builder.name);
     return this;
+  }
+
+  /**
+   * A global store: every task can read it (`getStateStore`), and it holds the content of all
+   * partitions of `topic`, kept up to date by `processorName` (which writes it), not by tasks. The
+   * topic itself is the store's changelog, so the store must not log. Global stores form their own
+   * sub-topologies, which generate no tasks.
+   */
+  addGlobalStore<K, V>(
+    builder: StoreBuilder,
+    sourceName: string,
+    topic: string,
+    options: SourceOptions<K, V>,
+    processorName: string,
+    supplier: ProcessorSupplier<K, V>,
+  ): this {
+    if (builder.loggingEnabled) throw new TopologyError(`Global store ${builder.name} must not log: its topic ${topic} is its changelog`);
+    if (this.stores.has(builder.name) || this.globalStores.some((g) => g.builder.name === builder.name)) {
+      throw new TopologyError(`State store ${builder.name} is already added`);
+    }
+    for (const name of [sourceName, processorName]) this.requireNewName(name);
+    if (sourceName === processorName) throw new TopologyError(`A node named ${sourceName} already exists in this topology`);
+    const reader = this.topicReaders.get(topic);
+    if (reader !== undefined) throw new TopologyError(`Topic ${topic} is already read by source ${reader}; a topic can have only one source`);
+    this.topicReaders.set(topic, sourceName);
+    this.globalStores.push({ builder, sourceName, topic, options: options as SourceOptions<unknown, unknown>, processorName, supplier: supplier as ProcessorSupplier<unknown, unknown> });
+    return this;
+  }
+
+  /** One sub-topology per global store (source, then its processor); numbered after the regular ones. */
+  globalSubtopologies(): Subtopology[] {
+    const first = this.subtopologies().length;
+    return this.globalStores.map((definition, i) => globalStoreSubtopology(first + i, definition));
+  }
+
+  /** Real names of the topics behind global stores; the runtime reads all their partitions. */
+  globalSourceTopics(): string[] {
+    return this.globalStores.map((g) => g.topic);
   }
 
   connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
@@ -143,7 +183,7 @@ export class Topology {
   }
 
   describe(): TopologyDescription {
-    return new TopologyDescription(this.subtopologies());
+    return new TopologyDescription(this.subtopologies(), this.globalSubtopologies(), [...this.repartitionTopics.keys()]);
   }
 
   /** The real topic name: internal topics get the application id prefix, user topics stay as they are. */
@@ -151,9 +191,10 @@ export class Topology {
     return this.repartitionTopics.has(name) ? `${applicationId}-${name}` : name;
   }
 
-  /** Every topic the application consumes (user and internal), with real names. */
+  /** Every topic the application's tasks consume (user and internal, not global), with real names. */
   sourceTopics(applicationId: string): string[] {
-    return [...this.topicReaders.keys()].map((topic) => this.resolveTopic(topic, applicationId));
+    const global = new Set(this.globalSourceTopics());
+    return [...this.topicReaders.keys()].filter((topic) => !global.has(topic)).map((topic) => this.resolveTopic(topic, applicationId));
   }
 
   /** The topics the application consumes that the user must create (no internal ones). */
@@ -217,7 +258,7 @@ export class Topology {
 
   private requireNewName(name: string): void {
     if (name.length === 0) throw new TopologyError('Node names must not be empty');
-    if (this.nodes.has(name)) throw new TopologyError(`A node named ${name} already exists in this topology`);
+    if (this.nodes.has(name) || this.globalStores.some((g) => g.sourceName === name || g.processorName === name)) throw new TopologyError(`A node named ${name} already exists in this topology`);
   }
 
   private requireParents(name: string, parentNames: readonly string[]): void {

@@ -1,6 +1,6 @@
 /** Test helpers over the Broker interface: produce keyed JSON records, read a whole topic back. */
 import { partitionForKey } from '../../src/broker/partitioner.js';
-import type { Broker, ConsumedRecord, ProducerRecord } from '../../src/broker/types.js';
+import type { Broker, ConsumedRecord, IsolationLevel, ProducerRecord } from '../../src/broker/types.js';
 
 export async function produce(
   broker: Broker,
@@ -30,11 +30,13 @@ export async function produce(
 }
 
 /** Every record currently in `topic`, partition by partition in offset order. */
-export async function readAll(broker: Broker, topic: string): Promise<ConsumedRecord[]> {
+export async function readAll(broker: Broker, topic: string, isolationLevel?: IsolationLevel): Promise<ConsumedRecord[]> {
   const [begin, end] = await Promise.all([broker.beginningOffsets(topic), broker.endOffsets(topic)]);
   const out: ConsumedRecord[] = [];
   for (let p = 0; p < end.length; p++) {
-    if (end[p] > begin[p]) await broker.readPartition({ topic, partition: p }, begin[p], end[p], (batch) => out.push(...batch));
+    if (end[p] > begin[p]) {
+      await broker.readPartition({ topic, partition: p }, begin[p], end[p], (batch) => out.push(...batch), { isolationLevel });
+    }
   }
   return out;
 }

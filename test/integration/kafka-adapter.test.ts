@@ -39,6 +39,33 @@ describe('KafkaBroker against the real broker', () => {
     return read;
   }
 
+  it('keeps working after another client deletes a topic it has looked at', async () => {
+    const doomed = uniqueName('doomed');
+    const group = uniqueName('doomed-group');
+    await broker.createTopics([{ name: doomed, partitions: 2 }]);
+    const producer = broker.producer();
+    await producer.connect();
+    await producer.send([record(doomed, 1, 'k', 'v')]);
+    await producer.close();
+    // Every kind of look at the topic (kafkajs clients remember topics they were asked about).
+    expect(await broker.endOffsets(doomed)).toEqual([0, 1]);
+    expect(await broker.beginningOffsets(doomed)).toEqual([0, 0]);
+    expect(await broker.committedOffsets(group, doomed)).toEqual([null, null]);
+    expect(await values(doomed, 'read_uncommitted', 1)).toEqual(['v']);
+
+    const other = new KafkaBroker({ brokers: kafkaBrokers(), logLevel: 'warn' });
+    try {
+      await other.deleteTopics([doomed]);
+    } finally {
+      await other.close();
+    }
+
+    const next = uniqueName('after-delete');
+    await broker.createTopics([{ name: next, partitions: 1 }]);
+    expect(await broker.partitionCount(next)).toBe(1);
+    await expect.poll(() => broker.partitionCount(doomed), { timeout: 10_000 }).toBeUndefined();
+  });
+
   describe('transactions', () => {
     it('makes records and consumer offsets visible together at commit, and never after an abort', async () => {
       const output = uniqueName('txn-out');

@@ -13,7 +13,7 @@ export class KafkaAdmin {
   private readonly admin: Admin;
   private connected: Promise<void> | undefined;
 
-  constructor(kafka: Kafka) {
+  constructor(private readonly kafka: Kafka) {
     this.admin = kafka.admin();
   }
 
@@ -72,16 +72,22 @@ export class KafkaAdmin {
   }
 
   /**
-   * kafkajs' admin then keeps the topic among those whose metadata it refreshes: should another
-   * client delete the topic, this admin's later metadata refreshes fail (kafkajs 2.2.4 behaviour).
+   * Asked through a throwaway admin client: kafkajs' `fetchOffsets` makes its client refresh the
+   * topic's metadata from then on, and every later request of that client fails once another client
+   * deletes the topic.
    */
   async committedOffsets(groupId: string, topic: string): Promise<(number | null)[]> {
-    await this.connect();
-    const [topicOffsets] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
-    return toPartitionArray(topicOffsets?.partitions ?? [], (row) => {
-      const offset = Number(row.offset);
-      return offset === NO_OFFSET ? null : offset;
-    });
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [topicOffsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return toPartitionArray(topicOffsets?.partitions ?? [], (row) => {
+        const offset = Number(row.offset);
+        return offset === NO_OFFSET ? null : offset;
+      });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** The group's state as the coordinator reports it: `Empty` and `Dead` mean no live members. */

@@ -59,6 +59,21 @@ describe('CachingKeyValueStore', () => {
     expect(changelog.records).toHaveLength(3);
   });
 
+  it("stamps each written-through entry with its own update's time, not the time of the flush", async () => {
+    const { store, changelog, clock, forwarded } = await cachedStore(new RecordCache(1024 * 1024));
+    clock.now = 1;
+    store.put(b('a'), b('x'));
+    clock.now = 5;
+    store.put(b('b'), b('y'));
+    clock.now = 99; // e.g. a punctuation triggers the commit later
+    await store.flush();
+    expect(logged(changelog)).toEqual([['a', 'x', 1], ['b', 'y', 5]]);
+    expect(forwarded.map((f) => f.timestamp)).toEqual([1, 5]);
+    store.put(b('c'), b('z')); // outside a flush, the layers below see the current record's time again
+    await store.flush();
+    expect(changelog.records.at(-1)?.timestamp).toBe(99);
+  });
+
   it('flushes a delete as a tombstone with the old value, and drops a put-then-delete of a new key', async () => {
     const { store, inner, changelog, forwarded } = await cachedStore(new RecordCache(1024 * 1024));
     store.put(b('k'), b('v'));

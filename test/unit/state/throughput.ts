@@ -4,14 +4,19 @@
  *   - puts of 16-byte keys and 100-byte values, then the one flush (a LevelDB batch) that persists them;
  *   - random point reads (`getSync` under `get`), over all keys and over a hot 1%;
  *   - a full `all()` scan;
- *   - a full restore through `ChangelogRestorer` from a fake reader making 500-record batches.
+ *   - a full restore through `ChangelogRestorer` from a fake reader making 500-record batches;
+ *   - the processing path of a count: get + put per record through metered → caching (10 MiB) →
+ *     change-logging → LevelDB, over 100k keys, with a flush (commit) every 100k records.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsumedRecord, TopicPartition } from '../../../src/broker/types.js';
 import { ChangelogRestorer } from '../../../src/state/changelog-restorer.js';
+import { Serdes } from '../../../src/serde/index.js';
 import { LevelDbKeyValueStore } from '../../../src/state/level-db-key-value-store.js';
+import { RecordCache } from '../../../src/state/record-cache.js';
+import { Stores } from '../../../src/state/stores.js';
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const VALUE = Buffer.alloc(100, 7);
@@ -82,6 +87,28 @@ async function main(): Promise<void> {
     });
     report('restore (full, from memory)', restored, performance.now() - t);
     await target.close();
+
+    const counts = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('counts'), Serdes.string(), Serdes.int32())
+      .withCachingEnabled()
+      .build();
+    let logged = 0;
+    await counts.init({
+      ...context,
+      stateDir: join(dir, 'c'),
+      changelog: { send: () => void (logged += 1) },
+      recordCache: new RecordCache(10 * 1024 * 1024),
+    });
+    const words = Array.from({ length: 100_000 }, (_, i) => `word-${i}`);
+    t = performance.now();
+    for (let i = 0; i < COUNT; i += 1) {
+      const word = words[Math.floor(Math.random() * words.length)];
+      counts.put(word, (counts.get(word) ?? 0) + 1);
+      if ((i + 1) % 100_000 === 0) await counts.flush();
+    }
+    await counts.flush();
+    report('count: get+put, cached+logged', COUNT, performance.now() - t);
+    console.log(`  changelog records: ${logged.toLocaleString('en')} for ${COUNT.toLocaleString('en')} updates`);
+    await counts.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

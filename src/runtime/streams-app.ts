@@ -23,6 +23,19 @@ import { AppStateMachine, type AppState, type StateListener } from './app-state.
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config.js';
 import { BrokerRecordCollector } from './record-collector.js';
 import { StreamThread } from './stream-thread.js';
+import {
+  keyValueView,
+  sessionView,
+  StoreNotQueryableError,
+  windowView,
+  type ReadOnlyKeyValueStore,
+  type ReadOnlySessionStore,
+  type ReadOnlyWindowStore,
+} from './interactive-queries.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import type { SessionStore } from '../state/session-store.js';
+import type { StateStore } from '../state/types.js';
+import type { WindowStore } from '../state/window-store.js';
 import { TaskManager } from './task-manager.js';
 import { TaskStateManager } from './task-state-manager.js';
 import type { RestoreListener } from '../state/changelog-restorer.js';
@@ -48,6 +61,7 @@ export class StreamsApp {
   private closing: Promise<void> | undefined;
   private fatalError: Error | undefined;
   private stateManager: TaskStateManager | undefined;
+  private taskManager: TaskManager | undefined;
   private readonly restoreListener: RestoreListener | undefined;
 
   constructor(
@@ -84,6 +98,40 @@ export class StreamsApp {
   /** Changelog records restored into local stores since start. */
   get restoredRecords(): number {
     return this.stateManager?.restoredRecords ?? 0;
+  }
+
+  /** A read-only view of the key-value store `name` over this instance's tasks. */
+  keyValueStore<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    this.queryableStores(name);
+    return keyValueView(() => this.queryableStores<KeyValueStore<K, V>>(name));
+  }
+
+  /** A read-only view of the window store `name` over this instance's tasks. */
+  windowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    this.queryableStores(name);
+    return windowView(() => this.queryableStores<WindowStore<K, V>>(name));
+  }
+
+  /** A read-only view of the session store `name` over this instance's tasks. */
+  sessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
+    this.queryableStores(name);
+    return sessionView(() => this.queryableStores<SessionStore<K, V>>(name));
+  }
+
+  private queryableStores<S extends StateStore>(name: string): S[] {
+    const known = this.topology.subtopologies().flatMap((sub) => sub.stores.map((store) => store.name));
+    if (!known.includes(name)) {
+      throw new StoreNotQueryableError(`no state store named '${name}' in this topology (stores: ${known.join(', ') || 'none'})`);
+    }
+    if (this.state !== 'RUNNING' && this.state !== 'REBALANCING') {
+      throw new StoreNotQueryableError(`store '${name}' is not queryable while the app is ${this.state}`);
+    }
+    const stores: S[] = [];
+    for (const task of this.taskManager?.all() ?? []) {
+      const store = task.stateStore(name);
+      if (store) stores.push(store as S);
+    }
+    return stores;
   }
 
   onStateChange(listener: StateListener): () => void {
@@ -164,6 +212,7 @@ export class StreamsApp {
         },
         stateManager,
       );
+      this.taskManager = tasks;
       this.thread = new StreamThread(
         this.broker,
         producer,

@@ -132,5 +132,27 @@ export function stateSuite(adapterName: string, options: StateSuiteOptions): voi
       expect(again.restoredRecords).toBe(20);
       expect(await finalCounts(broker, output)).toEqual(new Map(Array.from({ length: 10 }, (_, i) => [`k${i}`, 6])));
     });
+
+    it('interactive queries: two instances each answer for the keys they own', async () => {
+      const { broker, input, output, stateDirs, applicationId } = await setup();
+      const a = counterApp(broker, applicationId, input, output, stateDirs[0]);
+      const b = counterApp(broker, applicationId, input, output, stateDirs[1]);
+      await Promise.all([a.start(), b.start()]);
+      await produce(broker, input, events(12, 4));
+      await waitForRecords(broker, output, 48);
+
+      const viewA = a.keyValueStore<string, number>(STORE);
+      const viewB = b.keyValueStore<string, number>(STORE);
+      for (let k = 0; k < 12; k++) {
+        const answers = [viewA.get(`k${k}`), viewB.get(`k${k}`)].filter((v) => v !== undefined);
+        expect(answers).toEqual([4]);
+      }
+      expect(viewA.approximateNumEntries() + viewB.approximateNumEntries()).toBe(12);
+      expect(viewA.approximateNumEntries()).toBeGreaterThan(0);
+      expect(viewB.approximateNumEntries()).toBeGreaterThan(0);
+      const all = [...viewA.all(), ...viewB.all()].map((kv) => [kv.key, kv.value]);
+      expect(new Map(all as [string, number][])).toEqual(new Map(Array.from({ length: 12 }, (_, i) => [`k${i}`, 4])));
+      expect(() => a.keyValueStore('nope')).toThrow("no state store named 'nope'");
+    });
   });
 }

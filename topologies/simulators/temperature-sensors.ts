@@ -3,7 +3,7 @@
  * most hover around room temperature, a few "hot" ones swing through their alert threshold so the
  * alerts topology has something to say (and its hysteresis something to suppress).
  */
-import { interval, map, mergeMap, range, type Observable } from 'rxjs';
+import { map, mergeMap, range, timer, type Observable } from 'rxjs';
 import type { FeedRecord } from '../../src/runtime/rx.js';
 
 export interface Reading {
@@ -26,7 +26,8 @@ export function sensorId(i: number): string {
 
 /** Temperature of sensor `i` at time `t`: deterministic, so runs are comparable. */
 export function temperatureAt(i: number, t: number, hotEvery: number): number {
-  const phase = (i * 7919) % 1000;
+  // Golden-angle phases spread the sensors evenly over the cycle: at any moment some hot ones are above threshold.
+  const phase = i * 2.399963;
   const slow = Math.sin((t / 20_000) * Math.PI + phase);
   const jitter = Math.sin(t / 700 + i) * 0.3;
   if (i % hotEvery === 0) return 33 + slow * 6 + jitter; // swings between ~27 °C and ~39 °C
@@ -37,7 +38,7 @@ export function sensorFleet(options: SensorFleetOptions = {}): Observable<FeedRe
   const sensorCount = options.sensorCount ?? 300;
   const hotEvery = options.hotEvery ?? 25;
   const periodMs = options.periodMs ?? 1000;
-  return interval(periodMs).pipe(
+  return timer(0, periodMs).pipe(
     mergeMap(() => {
       const now = Date.now();
       return range(0, sensorCount).pipe(

@@ -2,9 +2,11 @@
  * The `tributary` command line:
  *   tributary run <topology-file> [--brokers host:port,...] [--simulate] [--duration <s>] [--state-dir <dir>]
  *   tributary describe <topology-file> [--mermaid]
+ *   tributary reset <topology-file> [--brokers host:port,...] [--state-dir <dir>] [--dry-run] [--delete-dead-letters]
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { describeCommand } from './describe-command.js';
+import { resetCommand } from './reset-command.js';
 import { runCommand } from './run-command.js';
 
 function brokerList(value: string): string[] {
@@ -42,5 +44,15 @@ program
   .argument('<topology-file>', 'a .ts/.js file whose default export comes from defineApp()')
   .option('--mermaid', 'print a Mermaid flowchart instead of text')
   .action(describeCommand);
+
+program
+  .command('reset')
+  .description('make the next run reprocess all input: rewind offsets, delete internal topics and local state')
+  .argument('<topology-file>', 'a .ts/.js file whose default export comes from defineApp()')
+  .option('--brokers <list>', 'Kafka bootstrap servers, comma separated (without it, only local state is reset)', brokerList)
+  .option('--state-dir <dir>', 'directory for local state')
+  .option('--dry-run', 'print what would be done, change nothing')
+  .option('--delete-dead-letters', 'also delete the dead-letter topic <applicationId>-dlq')
+  .action(resetCommand);
 
 await program.parseAsync(process.argv);

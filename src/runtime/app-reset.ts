@@ -111,8 +111,8 @@ export async function resetApplication(broker: Broker, options: ResetOptions): P
   }
   if (topicsToDelete.length > 0) {
     await broker.deleteTopics(topicsToDelete);
-    // Kafka deletes topics asynchronously: a restart right after the reset must not find the old
-    // ones still listed and skip creating them.
+    // A deletion reaches every broker's metadata asynchronously: a restart right after the reset
+    // must not still see the old topics listed and skip creating them.
     await waitUntilGone(broker, topicsToDelete);
   }
   if (stateDirToDelete !== undefined) await rm(stateDirToDelete, { recursive: true, force: true });

@@ -45,9 +45,4 @@ export class GroupedInput<K, V> {
   value(at: string, given?: Serde<V>): Serde<V> {
     return requireSerde(given ?? this.grouped.value, this.valueSerde, 'value', at);
   }
-
-  /** The key serde if known (windowed result keys need it only to be written out). */
-  trackedKey(): TrackedSerde<K> {
-    return this.grouped.key !== undefined ? { known: this.grouped.key } : this.keySerde;
-  }
 }

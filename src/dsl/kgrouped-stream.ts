@@ -13,6 +13,7 @@ import { aggregateSupplier, type Fold } from './processors/aggregate.js';
 import type { Serde } from '../serde/types.js';
 import { SessionWindowedKStream } from './session-windowed-kstream.js';
 import { SessionWindows } from './session-windows.js';
+import type { SlidingWindows } from './sliding-windows.js';
 import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 import { knownSerde } from './tracked-serde.js';
@@ -46,11 +47,11 @@ export class KGroupedStream<K, V> {
     return this.build({ ...materialized, name: storeName }, materialized.value, (key, v, current) => aggregator(key, v, current ?? initializer()));
   }
 
-  /** Aggregations per key and time window (tumbling or hopping). */
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  /** Aggregations per key and time window (tumbling, hopping or sliding). */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   /** Aggregations per key and session. */
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     return windows instanceof SessionWindows ? new SessionWindowedKStream(this.input, windows) : new TimeWindowedKStream(this.input, windows);
   }
 

@@ -12,7 +12,12 @@ import type { Serde } from '../serde/types.js';
 import type { TopicNameExtractor } from '../topology/nodes.js';
 import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
-import type { Grouped, Named, Produced, Repartitioned } from './options.js';
+import type { Grouped, Joined, Named, Produced, Repartitioned, StreamJoined } from './options.js';
+import { GlobalKTable } from './global-ktable.js';
+import { JoinWindows } from './join-windows.js';
+import type { LeftValueJoiner, OuterValueJoiner, ValueJoiner } from './joiners.js';
+import type { KTable } from './ktable.js';
+import { joinStreamGlobalTable, joinStreams, joinStreamTable } from './stream-joins.js';
 import { GroupedInput } from './grouped-input.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import {
@@ -36,7 +41,7 @@ import { knownSerde, requireSerde, unknownSerde, type TrackedSerde } from './tra
 export class KStream<K, V> {
   /** Streams are made by `StreamsBuilder#stream` and by operators, not directly. */
   constructor(
-    private readonly graph: StreamGraph,
+    /** @internal */ readonly graph: StreamGraph,
     /** The topology node this stream's records come out of. */
     readonly nodeName: string,
     readonly keySerde: TrackedSerde<K>,
@@ -100,6 +105,32 @@ export class KStream<K, V> {
     const name = this.addProcessor('KSTREAM-KEY-SELECT-', undefined, selectKeySupplier(selector));
     const keySerde = unknownSerde<KR>(`groupBy ${name}`);
     return new KGroupedStream(new GroupedInput(this.graph, name, keySerde, this.valueSerde, true, grouped));
+  }
+
+  /**
+   * Inner joins. With a stream: records of both streams with the same key whose timestamps are
+   * within `windows` of each other. With a table: each record with the table's current value of
+   * its key (records without one produce nothing). With a global table: each record with the
+   * entry `keySelector(key, value)` picks.
+   */
+  join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<K, V, VO, VR>, windows: JoinWindows, options?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<K, V, VT, VR>, joined?: Joined<K, V>): KStream<K, VR>;
+  join<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK>, joiner: ValueJoiner<K, V, GV, VR>, named?: Named): KStream<K, VR>;
+  join(other: KStream<K, unknown> | KTable<K, unknown> | GlobalKTable<unknown, unknown>, ...args: unknown[]): KStream<K, unknown> {
+    return this.joinAny('inner', other, args);
+  }
+
+  /** Like `join`, but every record of this stream produces output: the joiner gets `null` when there is no partner. */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: LeftValueJoiner<K, V, VO, VR>, windows: JoinWindows, options?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: LeftValueJoiner<K, V, VT, VR>, joined?: Joined<K, V>): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK>, joiner: LeftValueJoiner<K, V, GV, VR>, named?: Named): KStream<K, VR>;
+  leftJoin(other: KStream<K, unknown> | KTable<K, unknown> | GlobalKTable<unknown, unknown>, ...args: unknown[]): KStream<K, unknown> {
+    return this.joinAny('left', other, args);
+  }
+
+  /** Windowed join where records of either stream without a partner are emitted too, with `null` for the other side. */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: OuterValueJoiner<K, V, VO, VR>, windows: JoinWindows, options: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    return joinStreams(this, other, 'outer', joiner, windows, options);
   }
 
   /** Calls `action` for each record and passes the record on unchanged (logging, metrics). */
@@ -174,6 +205,25 @@ export class KStream<K, V> {
     return this.derive(name, unknownSerde<KOut>(`process ${name}`), unknownSerde<VOut>(`process ${name}`), true);
   }
 
+  private joinAny(
+    kind: 'inner' | 'left',
+    other: KStream<K, unknown> | KTable<K, unknown> | GlobalKTable<unknown, unknown>,
+    args: unknown[],
+  ): KStream<K, unknown> {
+    type Joiner = OuterValueJoiner<K, V, unknown, unknown>;
+    if (other instanceof GlobalKTable) {
+      const [keySelector, joiner, named] = args as [KeyValueMapper<K, V, unknown>, Joiner, Named | undefined];
+      return joinStreamGlobalTable(this, other, keySelector, kind === 'left', joiner, named);
+    }
+    if (other instanceof KStream) {
+      const [joiner, windows, options] = args as [Joiner, JoinWindows, StreamJoined<K, V, unknown> | undefined];
+      if (!(windows instanceof JoinWindows)) throw new TopologyError('join: a stream-stream join needs JoinWindows');
+      return joinStreams(this, other, kind, joiner, windows, options ?? {});
+    }
+    const [joiner, joined] = args as [Joiner, Joined<K, V> | undefined];
+    return joinStreamTable(this, other, kind === 'left', joiner, joined ?? {});
+  }
+
   private addProcessor<KOut, VOut>(prefix: string, named: Named | undefined, supplier: ProcessorSupplier<K, V, KOut, VOut>): string {
     const name = this.graph.nodeName(named, prefix);
     this.graph.topology.addProcessor(name, supplier, this.nodeName);
@@ -189,7 +239,8 @@ export class KStream<K, V> {
     return { key, value };
   }
 
-  private derive<KR, VR>(name: string, keySerde: TrackedSerde<KR>, valueSerde: TrackedSerde<VR>, repartitionRequired: boolean): KStream<KR, VR> {
+  /** @internal A stream positioned at `name`, made by an operator of this stream. */
+  derive<KR, VR>(name: string, keySerde: TrackedSerde<KR>, valueSerde: TrackedSerde<VR>, repartitionRequired: boolean): KStream<KR, VR> {
     return new KStream(this.graph, name, keySerde, valueSerde, repartitionRequired);
   }
 }

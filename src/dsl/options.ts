@@ -42,3 +42,23 @@ export interface Grouped<K, V> {
   key?: Serde<K>;
   value?: Serde<V>;
 }
+
+/** Serdes and names of a stream-table join, used when the stream must be repartitioned first. */
+export interface Joined<K, V> extends Named {
+  key?: Serde<K>;
+  value?: Serde<V>;
+}
+
+/**
+ * Serdes and names of a stream-stream join: both sides' records are kept in window stores
+ * (`<name>-this-store`, `<name>-other-store`), which need serdes for key and both values.
+ */
+export interface StreamJoined<K, V, VO> extends Named {
+  key?: Serde<K>;
+  value?: Serde<V>;
+  otherValue?: Serde<VO>;
+  /** Default `in-memory`. */
+  storeType?: 'in-memory' | 'persistent';
+  /** Default true. */
+  logging?: boolean;
+}

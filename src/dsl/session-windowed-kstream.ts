@@ -67,7 +67,7 @@ export class SessionWindowedKStream<K, V> {
     const name = graph.generateName('KSTREAM-AGGREGATE-');
     graph.topology.addProcessor(name, sessionAggregateSupplier(storeName, windows, fold, merge), source);
     graph.topology.addStateStore(sessionStoreBuilder(storeName, materialized, key, value, windows.inactivityGapMs + windows.graceMs), name);
-    return new KTable(graph, name, knownSerde(sessionWindowedSerde(key)), knownSerde(value), sessionValueGetter<K, VA>(storeName), storeName, windows.graceMs);
+    return new KTable(graph, name, knownSerde(sessionWindowedSerde(key)), knownSerde(value), sessionValueGetter<K, VA>(storeName), storeName, windows.graceMs + 1); // session ends are inclusive
   }
 }
 

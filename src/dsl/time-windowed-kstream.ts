@@ -1,7 +1,9 @@
 /**
- * A grouped stream windowed by `TimeWindows` (Kafka Streams' TimeWindowedKStream): aggregations
- * per key and window, returned as a KTable keyed by `Windowed<K>`. The window store keeps windows
- * for size + grace (or `Materialized.retentionMs`, if longer).
+ * A grouped stream windowed by `TimeWindows` or `SlidingWindows` (Kafka Streams'
+ * TimeWindowedKStream): aggregations per key and window, returned as a KTable keyed by
+ * `Windowed<K>`. The window store keeps windows for size + grace (or `Materialized.retentionMs`, if
+ * longer). Sliding windows also keep the recent input records (`<store>-records`), so their value
+ * serde must be known (or given in `Grouped`).
  */
 import type { Serde } from '../serde/types.js';
 import { TopologyError } from '../topology/topology-error.js';
@@ -12,7 +14,10 @@ import { KTable } from './ktable.js';
 import { windowStoreBuilder, type Materialized } from './materialized.js';
 import type { Fold } from './processors/aggregate.js';
 import { windowedAggregateSupplier } from './processors/windowed-aggregate.js';
-import type { TimeWindows } from './time-windows.js';
+import { listSerde } from './list-serde.js';
+import { slidingAggregateSupplier } from './processors/sliding-aggregate.js';
+import type { SlidingWindows } from './sliding-windows.js';
+import { TimeWindows } from './time-windows.js';
 import { knownSerde } from './tracked-serde.js';
 import { timeWindowedSerde, type Windowed } from './windowed.js';
 import type { ValueGetterSupplier } from './value-getter.js';
@@ -20,7 +25,7 @@ import type { ValueGetterSupplier } from './value-getter.js';
 export class TimeWindowedKStream<K, V> {
   constructor(
     private readonly input: GroupedInput<K, V>,
-    private readonly windows: TimeWindows,
+    private readonly windows: TimeWindows | SlidingWindows,
   ) {}
 
   count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
@@ -50,14 +55,28 @@ export class TimeWindowedKStream<K, V> {
     const source = this.input.nodeFor(storeName);
     const key = this.input.key(`windowed aggregation ${storeName}`, materialized.key);
     const value = materialized.value ?? valueSerde;
-    const windows = this.windows;
-    const sizeMs = windows.sizeMs;
     const graph = this.input.graph;
     const name = graph.generateName('KSTREAM-AGGREGATE-');
-    graph.topology.addProcessor(name, windowedAggregateSupplier(storeName, windows, fold), source);
-    graph.topology.addStateStore(windowStoreBuilder(storeName, materialized, key, value, sizeMs, sizeMs + windows.graceMs), name);
-    const windowedKey = timeWindowedSerde(key, sizeMs);
-    return new KTable(graph, name, knownSerde(windowedKey), knownSerde(value), windowValueGetter<K, VA>(storeName), storeName, windows.graceMs);
+    const topology = graph.topology;
+    const windows = this.windows;
+    if (windows instanceof TimeWindows) {
+      topology.addProcessor(name, windowedAggregateSupplier(storeName, windows, fold), source);
+      topology.addStateStore(windowStoreBuilder(storeName, materialized, key, value, windows.sizeMs, windows.sizeMs + windows.graceMs), name);
+      return this.table(storeName, name, timeWindowedSerde(key, windows.sizeMs), value, windows.graceMs);
+    }
+    // Sliding windows include both ends: `[start, start + difference]`.
+    const difference = windows.timeDifferenceMs;
+    const retention = difference + windows.graceMs + 1;
+    const recordStore = `${storeName}-records`;
+    const recordValues = listSerde(this.input.value(`sliding windows ${storeName} (its records store)`));
+    topology.addProcessor(name, slidingAggregateSupplier(storeName, recordStore, windows, fold), source);
+    topology.addStateStore(windowStoreBuilder(storeName, materialized, key, value, difference, retention), name);
+    topology.addStateStore(windowStoreBuilder(recordStore, { storeType: materialized.storeType, logging: materialized.logging }, key, recordValues, 1, retention), name);
+    return this.table(storeName, name, timeWindowedSerde(key, difference), value, windows.graceMs + 1);
+  }
+
+  private table<VA>(storeName: string, name: string, key: Serde<Windowed<K>>, value: Serde<VA>, closeAfterEndMs: number): KTable<Windowed<K>, VA> {
+    return new KTable(this.input.graph, name, knownSerde(key), knownSerde(value), windowValueGetter<K, VA>(storeName), storeName, closeAfterEndMs);
   }
 }
 

@@ -9,7 +9,7 @@ export type {
   StreamRecord,
 } from './api.js';
 export { StreamTask } from './stream-task.js';
-export type { TaskContextConfig } from './task-context-config.js';
+export type { StoreRestoreRequest, TaskContextConfig } from './task-context-config.js';
 export type { OutgoingRecord, RecordCollector } from './record-collector.js';
 export type { ExceptionHandlerSetting, FailureContext, FailureStage, HandlerResponse } from './exception-handlers.js';
 export { StreamsError } from './streams-error.js';

@@ -26,6 +26,11 @@ interface CacheEntry {
   /** `null`: the key was deleted (a dirty entry until flushed). */
   readonly value: Buffer | null;
   dirty: boolean;
+  /**
+   * What the layers below hold for the key, when known without reading them: the value of the clean
+   * entry a write replaced (`null`: known absent). Saves the read of the old value at write-through.
+   */
+  readonly below: Buffer | null | undefined;
   readonly timestamp: number;
   readonly size: number;
 }
@@ -35,8 +40,11 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
   private readonly entries = new Map<string, CacheEntry>();
   /** Dirty keys, least recently updated first: the flush order. */
   private readonly dirty = new Set<string>();
-  /** The same dirty keys, sorted: what `range` overlays on the store below. */
-  private readonly dirtySorted = new SortedKeySet();
+  /**
+   * The same dirty keys, sorted: what `range` overlays on the store below. Built by the first
+   * `range` and kept up to date from then on, so stores that are never scanned never pay for it.
+   */
+  private dirtySorted: SortedKeySet | undefined;
   private bytes = 0;
   private cache: RecordCache | undefined;
   private listener: CacheFlushListener<Buffer, Buffer> | undefined;
@@ -79,7 +87,9 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
     }
     cache.recordMiss();
     const value = this.inner.get(key);
-    if (value !== undefined) this.insert(k, { key, value, dirty: false, timestamp: this.now(), size: sizeOf(key, value) });
+    if (value !== undefined) {
+      this.insert(k, { key, value, dirty: false, below: value, timestamp: this.now(), size: sizeOf(key, value) });
+    }
     return value;
   }
 
@@ -102,7 +112,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
 
   *range(from: Buffer | undefined, to: Buffer | undefined): IterableIterator<KeyValue<Buffer, Buffer>> {
     // Clean entries equal what the store below holds, so only dirty ones need overlaying.
-    const cached = this.dirtySorted.range(
+    const cached = this.sortedDirtyKeys().range(
       from === undefined ? undefined : keyString(from),
       to === undefined ? undefined : keyString(to),
     );
@@ -179,7 +189,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
             if (entry === undefined) continue;
             this.drop(k, entry);
             this.dirty.delete(k);
-            this.dirtySorted.delete(k);
+            this.dirtySorted?.delete(k);
           }
         }
         target.restoreBatch(records);
@@ -201,7 +211,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
   private clear(): void {
     this.entries.clear();
     this.dirty.clear();
-    this.dirtySorted.clear();
+    this.dirtySorted = undefined;
     this.cache?.release(this.bytes);
     this.bytes = 0;
   }
@@ -210,11 +220,12 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
     const k = keyString(key);
     const previous = this.entries.get(k);
     if (previous !== undefined) this.drop(k, previous);
+    const below = previous === undefined ? undefined : previous.dirty ? previous.below : previous.value;
     // Marked dirty before the insert, which may evict (and so flush) this very entry at once.
     this.dirty.delete(k);
     this.dirty.add(k);
-    this.dirtySorted.add(k);
-    this.insert(k, { key, value, dirty: true, timestamp: this.now(), size: sizeOf(key, value) });
+    this.dirtySorted?.add(k);
+    this.insert(k, { key, value, dirty: true, below, timestamp: this.now(), size: sizeOf(key, value) });
   }
 
   private insert(k: string, entry: CacheEntry): void {
@@ -233,8 +244,8 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
   private writeThrough(k: string, entry: CacheEntry): void {
     entry.dirty = false;
     this.dirty.delete(k);
-    this.dirtySorted.delete(k);
-    const oldValue = this.inner.get(entry.key);
+    this.dirtySorted?.delete(k);
+    const oldValue = entry.below === undefined ? this.inner.get(entry.key) : (entry.below ?? undefined);
     this.flushingTimestamp = entry.timestamp;
     try {
       if (entry.value !== null) this.inner.put(entry.key, entry.value);
@@ -247,6 +258,14 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
     if (this.listener !== undefined && (entry.value !== null || oldValue !== undefined)) {
       this.listener(entry.key, entry.value ?? undefined, oldValue, entry.timestamp);
     }
+  }
+
+  private sortedDirtyKeys(): SortedKeySet {
+    if (this.dirtySorted === undefined) {
+      this.dirtySorted = new SortedKeySet();
+      for (const k of this.dirty) this.dirtySorted.add(k);
+    }
+    return this.dirtySorted;
   }
 
   private recordCache(): RecordCache {

@@ -1,4 +1,4 @@
-export { Topology, type SinkOptions, type SourceOptions } from './topology.js';
+export { Topology, type RepartitionTopicOptions, type SinkOptions, type SourceOptions } from './topology.js';
 export { TopologyError } from './topology-error.js';
 export type {
   ProcessorNode,

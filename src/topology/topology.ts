@@ -37,6 +37,13 @@ export interface SinkOptions<K, V> {
   partitioner?: StreamPartitioner<K, V>;
 }
 
+export interface RepartitionTopicOptions {
+  /** A fixed partition count. */
+  partitions?: number;
+  /** Take the partition count of the other source topics of the sub-topology reading this topic. */
+  likeReaders?: boolean;
+}
+
 export class Topology {
   private readonly nodes = new Map<string, TopologyNode>();
   /** The mutable lists behind each node's `children` / `stores` (the node objects expose them read-only). */
@@ -44,8 +51,8 @@ export class Topology {
   private readonly storeLists = new Map<string, string[]>();
   private readonly topicReaders = new Map<string, string>();
   private readonly stores = new Map<string, StoreBuilder>();
-  /** Repartition topic name (without application id) -> fixed partition count, if any. */
-  private readonly repartitionTopics = new Map<string, number | undefined>();
+  /** Repartition topic name (without application id) -> its partitioning rule. */
+  private readonly repartitionTopics = new Map<string, RepartitionTopicOptions>();
   private readonly globalStores: GlobalStoreDefinition[] = [];
 
   addSource<K, V>(name: string, topics: string | readonly string[], options: SourceOptions<K, V>): this {
@@ -170,11 +177,12 @@ export class Topology {
   /**
    * Declares `name` an internal repartition topic: sinks and sources may then use `name`, and the
    * runtime creates `<applicationId>-<name>`. Without `partitions`, it gets as many partitions as
-   * the input of the sub-topology that writes it.
+   * the input of the sub-topology that writes it, or with `likeReaders` as the other input of the
+   * sub-topology that reads it (a topic that must be co-partitioned with its reader's tables).
    */
-  addRepartitionTopic(name: string, options: { partitions?: number } = {}): this {
+  addRepartitionTopic(name: string, options: RepartitionTopicOptions = {}): this {
     if (this.repartitionTopics.has(name)) throw new TopologyError(`Repartition topic ${name} is already declared`);
-    this.repartitionTopics.set(name, options.partitions);
+    this.repartitionTopics.set(name, options);
     return this;
   }
 
@@ -215,9 +223,11 @@ export class Topology {
   internalTopics(applicationId: string): InternalTopic[] {
     const resolve = (name: string): string => this.resolveTopic(name, applicationId);
     const subtopologies = this.subtopologies();
-    const repartitions = [...this.repartitionTopics].map(([name, partitions]): InternalTopic => {
-      const writers = subtopologies.filter((sub) => sub.nodes.some((node) => node.kind === 'sink' && node.topic === name));
-      const partitionsFrom = [...new Set(writers.flatMap((sub) => sub.sourceTopics.map(resolve)))];
+    const repartitions = [...this.repartitionTopics].map(([name, { partitions, likeReaders }]): InternalTopic => {
+      const rule = likeReaders
+        ? subtopologies.filter((sub) => sub.sourceTopics.includes(name)).flatMap((sub) => sub.sourceTopics.filter((topic) => topic !== name))
+        : subtopologies.filter((sub) => sub.nodes.some((node) => node.kind === 'sink' && node.topic === name)).flatMap((sub) => sub.sourceTopics);
+      const partitionsFrom = [...new Set(rule.map(resolve))];
       return { name: resolve(name), kind: 'repartition', partitions, partitionsFrom, config: { 'cleanup.policy': 'delete' } };
     });
     const changelogs = subtopologies.flatMap((sub) =>

@@ -123,7 +123,7 @@ describe('StreamTask', () => {
       .addStateStore(store, 'p');
     const { task } = taskFor(topology, { stateDir: '/tmp/state' }, 0, 1);
     await task.initialize();
-    expect(store.built[0].openedWith).toEqual({ applicationId: 'app', taskId: '0_1', partition: 1, stateDir: '/tmp/state' });
+    expect(store.built[0].openedWith).toMatchObject({ applicationId: 'app', taskId: '0_1', partition: 1, stateDir: '/tmp/state' });
     await task.flush();
     expect(store.built[0].flushes).toBe(1);
     await task.close();

@@ -147,6 +147,16 @@ describe('CachingKeyValueStore', () => {
     expect(seen).toEqual([['c', 'cached'], ['d', 'new'], ['g', 'stored']]);
     expect([...store.all()].map(({ key }) => s(key))).toEqual(['a', 'c', 'd', 'g', 'z']);
     expect(store.approximateNumEntries()).toBe(5);
+    // Writes after the first scan keep the sorted overlay current.
+    store.put(b('b'), b('new'));
+    store.delete(b('d'));
+    store.put(b('e'), b('back'));
+    expect([...store.range(b('b'), b('g'))].map(({ key, value }) => [s(key), s(value)])).toEqual([
+      ['b', 'new'], ['c', 'cached'], ['e', 'back'], ['g', 'stored'],
+    ]);
+    await store.flush();
+    store.put(b('f'), b('after-flush'));
+    expect([...store.all()].map(({ key }) => s(key))).toEqual(['a', 'b', 'c', 'e', 'f', 'g', 'z']);
   });
 
   it('counts hits and misses in the shared cache', async () => {

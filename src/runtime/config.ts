@@ -32,6 +32,8 @@ export interface StreamsConfig {
   productionExceptionHandler?: ProductionHandlerSetting;
   /** Bytes of the per-task record cache that coalesces store updates between commits; 0 turns caching off. Default 10 MiB. */
   cacheMaxBytes?: number;
+  /** How long start() waits for global stores to read their topics to the end (ms). Default 120,000. */
+  globalBootstrapTimeoutMs?: number;
   /** Embedded broker only: persist the log under this directory so a restarted app resumes. */
   embeddedDataDir?: string;
   /**
@@ -74,6 +76,7 @@ const KNOWN_KEYS: ReadonlyArray<keyof StreamsConfig> = [
   'processingExceptionHandler',
   'productionExceptionHandler',
   'cacheMaxBytes',
+  'globalBootstrapTimeoutMs',
   'embeddedDataDir',
   'instanceId',
   'clientId',
@@ -180,6 +183,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     processingExceptionHandler: handlerSetting(config, 'processingExceptionHandler'),
     productionExceptionHandler: productionSetting(config),
     cacheMaxBytes: nonNegativeInteger(config, 'cacheMaxBytes', 10 * 1024 * 1024),
+    globalBootstrapTimeoutMs: positiveInteger(config, 'globalBootstrapTimeoutMs', 120_000),
     embeddedDataDir: config.embeddedDataDir,
     clientId: config.clientId ?? applicationId,
     instanceId: config.instanceId ?? randomUUID(),

@@ -37,6 +37,9 @@ import type { SessionStore } from '../state/session-store.js';
 import type { StateStore } from '../state/types.js';
 import type { WindowStore } from '../state/window-store.js';
 import { TaskManager } from './task-manager.js';
+import { GlobalStateUpdater } from './global-state-updater.js';
+import type { TaskContextConfig } from '../processor/task-context-config.js';
+import { join } from 'node:path';
 import { TaskStateManager } from './task-state-manager.js';
 import type { RestoreListener } from '../state/changelog-restorer.js';
 
@@ -62,6 +65,7 @@ export class StreamsApp {
   private fatalError: Error | undefined;
   private stateManager: TaskStateManager | undefined;
   private taskManager: TaskManager | undefined;
+  private globalState: GlobalStateUpdater | undefined;
   private readonly restoreListener: RestoreListener | undefined;
 
   constructor(
@@ -119,13 +123,17 @@ export class StreamsApp {
   }
 
   private queryableStores<S extends StateStore>(name: string): S[] {
-    const known = this.topology.subtopologies().flatMap((sub) => sub.stores.map((store) => store.name));
+    const known = [...this.topology.subtopologies(), ...this.topology.globalSubtopologies()].flatMap((sub) =>
+      sub.stores.map((store) => store.name),
+    );
     if (!known.includes(name)) {
       throw new StoreNotQueryableError(`no state store named '${name}' in this topology (stores: ${known.join(', ') || 'none'})`);
     }
     if (this.state !== 'RUNNING' && this.state !== 'REBALANCING') {
       throw new StoreNotQueryableError(`store '${name}' is not queryable while the app is ${this.state}`);
     }
+    const global = this.globalState?.store(name);
+    if (global) return [global as S];
     const stores: S[] = [];
     for (const task of this.taskManager?.all() ?? []) {
       const store = task.stateStore(name);
@@ -181,6 +189,17 @@ export class StreamsApp {
       );
       const appId = this.config.applicationId;
       const subtopologies = new Map(this.topology.subtopologies().map((sub) => [sub.id, sub]));
+      const taskConfig = (taskId: string): TaskContextConfig => ({
+        applicationId: appId,
+        collector,
+        resolveTopic: (name) => this.topology.resolveTopic(name, appId),
+        deserializationExceptionHandler: this.config.deserializationExceptionHandler,
+        processingExceptionHandler: this.config.processingExceptionHandler,
+        clock: Date.now,
+        stateDir: stateManager.taskDir(taskId),
+        cacheMaxBytes: this.config.cacheMaxBytes,
+        globalStore: (name) => this.globalState?.store(name),
+      });
       const stateManager = new TaskStateManager({
         broker: this.broker,
         stateDir: this.config.stateDir,
@@ -197,15 +216,9 @@ export class StreamsApp {
           stateful: sub.stores.length > 0,
         })),
         (subId, partition) => {
+          const taskId = `${subId}_${partition}`;
           const task: StreamTask = new StreamTask(subtopologies.get(subId)!, partition, {
-            applicationId: this.config.applicationId,
-            collector,
-            resolveTopic: (name) => this.topology.resolveTopic(name, appId),
-            deserializationExceptionHandler: this.config.deserializationExceptionHandler,
-            processingExceptionHandler: this.config.processingExceptionHandler,
-            clock: Date.now,
-            stateDir: stateManager.taskDir(`${subId}_${partition}`),
-            cacheMaxBytes: this.config.cacheMaxBytes,
+            ...taskConfig(taskId),
             restoreStore: (request) => stateManager.restore(task, request),
           });
           return task;
@@ -213,6 +226,18 @@ export class StreamsApp {
         stateManager,
       );
       this.taskManager = tasks;
+      const globalState = new GlobalStateUpdater(
+        this.broker,
+        this.topology,
+        `${appId}-global-${this.config.instanceId}`,
+        (taskId) => ({
+          ...taskConfig(taskId),
+          stateDir: join(this.config.stateDir, appId, `${taskId}-${this.config.instanceId}`),
+        }),
+        this.log.child({ component: 'global-state' }),
+      );
+      this.globalState = globalState;
+      if (globalState.enabled) await globalState.start(this.config.globalBootstrapTimeoutMs);
       this.thread = new StreamThread(
         this.broker,
         producer,
@@ -298,6 +323,7 @@ export class StreamsApp {
     this.lifecycle.transition('PENDING_SHUTDOWN');
     try {
       if (!this.fatalError) await this.thread?.stop();
+      await this.globalState?.stop();
     } finally {
       await this.producer?.close().catch(() => undefined);
       if (this.ownsBroker) await this.broker.close();

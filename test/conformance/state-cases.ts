@@ -154,5 +154,44 @@ export function stateSuite(adapterName: string, options: StateSuiteOptions): voi
       expect(new Map(all as [string, number][])).toEqual(new Map(Array.from({ length: 12 }, (_, i) => [`k${i}`, 4])));
       expect(() => a.keyValueStore('nope')).toThrow("no state store named 'nope'");
     });
+
+    it('a GlobalKTable is bootstrapped before processing and kept up to date on every instance', async () => {
+      const { broker, input, output, applicationId } = await setup();
+      const sites = options.uniqueName('sites');
+      // A different partition count from the stream: global tables need no co-partitioning.
+      await broker.createTopics([{ name: sites, partitions: 3 }]);
+      await produce(broker, sites, [
+        { key: 'dev-1', value: 'north' },
+        { key: 'dev-2', value: 'south' },
+      ]);
+      const builder = new StreamsBuilder();
+      const siteTable = builder.globalTable(sites, { key: Serdes.string(), value: Serdes.string() }, { name: 'site-store' });
+      builder
+        .stream(input, { key: Serdes.string(), value: Serdes.string() })
+        .join(
+          siteTable,
+          (_reading, device) => device,
+          (device, site) => `${device}@${site}`,
+        )
+        .to(output, { value: Serdes.string() });
+      const app = new StreamsApp(builder.build(), { applicationId, commitIntervalMs: 100, ...options.appConfig() }, { broker });
+      cleanups.push(() => app.close());
+      await app.start();
+      await produce(broker, input, [
+        { key: 'r1', value: 'dev-1' },
+        { key: 'r2', value: 'dev-2' },
+        { key: 'r3', value: 'dev-3' }, // no site yet: an inner join drops it
+      ]);
+      await waitForRecords(broker, output, 2);
+      await produce(broker, sites, [{ key: 'dev-3', value: 'east' }]);
+      // Queryable like any store; wait until the update reached it.
+      const siteStore = app.keyValueStore<string, string>('site-store');
+      expect(siteStore.get('dev-1')).toBe('north');
+      for (let i = 0; i < 100 && siteStore.get('dev-3') === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(siteStore.get('dev-3')).toBe('east');
+      await produce(broker, input, [{ key: 'r4', value: 'dev-3' }]);
+      const out = await waitForRecords(broker, output, 3);
+      expect(out.map((r) => `${r.key}=${r.value}`).sort()).toEqual(['r1=dev-1@north', 'r2=dev-2@south', 'r4=dev-3@east']);
+    });
   });
 }

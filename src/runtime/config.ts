@@ -34,6 +34,8 @@ export interface StreamsConfig {
   cacheMaxBytes?: number;
   /** How long start() waits for global stores to read their topics to the end (ms). Default 120,000. */
   globalBootstrapTimeoutMs?: number;
+  /** How often a status line (throughput, consumer lag) is logged (ms). Default 30,000. */
+  statusLogIntervalMs?: number;
   /** Embedded broker only: persist the log under this directory so a restarted app resumes. */
   embeddedDataDir?: string;
   /**
@@ -77,6 +79,7 @@ const KNOWN_KEYS: ReadonlyArray<keyof StreamsConfig> = [
   'productionExceptionHandler',
   'cacheMaxBytes',
   'globalBootstrapTimeoutMs',
+  'statusLogIntervalMs',
   'embeddedDataDir',
   'instanceId',
   'clientId',
@@ -184,6 +187,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     productionExceptionHandler: productionSetting(config),
     cacheMaxBytes: nonNegativeInteger(config, 'cacheMaxBytes', 10 * 1024 * 1024),
     globalBootstrapTimeoutMs: positiveInteger(config, 'globalBootstrapTimeoutMs', 120_000),
+    statusLogIntervalMs: positiveInteger(config, 'statusLogIntervalMs', 30_000),
     embeddedDataDir: config.embeddedDataDir,
     clientId: config.clientId ?? applicationId,
     instanceId: config.instanceId ?? randomUUID(),

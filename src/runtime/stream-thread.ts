@@ -38,6 +38,10 @@ export class StreamThread {
   private stopped = false;
   /** Records processed since start, for logs and tests. */
   processedRecords = 0;
+  /** Per `topic:partition`: records behind the end when its last batch was fetched. */
+  readonly lag = new Map<string, number>();
+  private lastStatusAt = Date.now();
+  private processedAtLastStatus = 0;
 
   constructor(
     private readonly broker: Broker,
@@ -121,6 +125,8 @@ export class StreamThread {
       return;
     }
     await this.ensureTransaction();
+    const last = batch.records[batch.records.length - 1];
+    if (last) this.lag.set(`${batch.topic}:${batch.partition}`, Math.max(0, batch.highWatermark - last.offset - 1));
     task.addRecords(batch.records);
     this.processedRecords += task.process();
     this.collector.sendBuffered();
@@ -139,6 +145,33 @@ export class StreamThread {
       this.collector.sendBuffered();
     }
     if (now - this.lastCommitAt >= this.config.commitIntervalMs) await this.commit(all);
+    if (now - this.lastStatusAt >= this.config.statusLogIntervalMs) this.logStatus(now);
+  }
+
+  /** Health in the logs: throughput since the last status line, and consumer lag. */
+  private logStatus(now: number): void {
+    const seconds = (now - this.lastStatusAt) / 1000;
+    const processed = this.processedRecords - this.processedAtLastStatus;
+    let totalLag = 0;
+    let maxLag = 0;
+    let maxLagPartition: string | undefined;
+    for (const [partition, lag] of this.lag) {
+      totalLag += lag;
+      if (lag > maxLag) [maxLag, maxLagPartition] = [lag, partition];
+    }
+    this.log.info(
+      {
+        tasks: this.tasks.size,
+        processed,
+        recordsPerSecond: Math.round(processed / seconds),
+        totalLag,
+        ...(maxLagPartition ? { maxLag, maxLagPartition } : {}),
+        droppedOutputRecords: this.collector.droppedRecords,
+      },
+      'status',
+    );
+    this.lastStatusAt = now;
+    this.processedAtLastStatus = this.processedRecords;
   }
 
   private async commit(tasks: StreamTask[]): Promise<void> {
@@ -168,6 +201,7 @@ export class StreamThread {
     // Commit everything open, not just the losing tasks: under exactly-once the transaction spans all tasks.
     await this.commit(this.tasks.all());
     await this.tasks.close(losing, true);
+    for (const { topic, partition } of partitions) this.lag.delete(`${topic}:${partition}`);
     this.log.info({ tasks: losing.map((t) => t.id) }, 'tasks revoked');
   }
 

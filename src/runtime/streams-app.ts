@@ -99,6 +99,11 @@ export class StreamsApp {
     return this.thread?.processedRecords ?? 0;
   }
 
+  /** Consumer lag per `topic:partition` owned here, as of each partition's last fetched batch. */
+  lag(): Map<string, number> {
+    return new Map(this.thread?.lag ?? []);
+  }
+
   /** Changelog records restored into local stores since start. */
   get restoredRecords(): number {
     return this.stateManager?.restoredRecords ?? 0;

@@ -25,6 +25,10 @@ export class ProductionError extends Error {
  */
 export type ProductionHandlerSetting = 'fail' | 'continue' | ((error: Error, records: readonly ProducerRecord[]) => 'fail' | 'continue');
 
+/** Upper bound on the bytes of one send (keys, values and per-record overhead; headers are small). */
+const MAX_SEND_BYTES = 900 * 1024;
+const RECORD_OVERHEAD_BYTES = 80;
+
 export class BrokerRecordCollector implements RecordCollector {
   private buffer: ProducerRecord[] = [];
   private sending: Promise<void> | undefined;
@@ -76,8 +80,7 @@ export class BrokerRecordCollector implements RecordCollector {
   sendBuffered(): void {
     this.throwIfFailed();
     if (this.sending || this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
+    const batch = this.takeSendableBatch();
     this.sending = this.producer()
       .send(batch)
       .catch((err: unknown) => this.onSendFailure(err as Error, batch))
@@ -85,6 +88,27 @@ export class BrokerRecordCollector implements RecordCollector {
         this.sending = undefined;
         if (!this.failure) this.sendBuffered();
       });
+  }
+
+  /**
+   * The longest prefix of the buffer under MAX_SEND_BYTES: Kafka refuses a produce request whose
+   * batch for one partition exceeds its `message.max.bytes` (1 MiB by default), and kafkajs does
+   * not split a send. What does not fit goes out in the next send.
+   */
+  private takeSendableBatch(): ProducerRecord[] {
+    let bytes = 0;
+    let count = 0;
+    for (const record of this.buffer) {
+      bytes += RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+      if (bytes > MAX_SEND_BYTES && count > 0) break;
+      count++;
+    }
+    if (count === this.buffer.length) {
+      const all = this.buffer;
+      this.buffer = [];
+      return all;
+    }
+    return this.buffer.splice(0, count);
   }
 
   /** Sends what is buffered and waits until every record handed over so far is acknowledged. */

@@ -109,6 +109,27 @@ export function streamsAppSuite(adapterName: string, options: AppSuiteOptions): 
       expect(b.processedRecords).toBeGreaterThan(0);
     });
 
+    it('writes output batches larger than a produce request may carry (sent in slices)', async () => {
+      const { broker, input, output, applicationId } = await setup(1);
+      const big = 'x'.repeat(100 * 1024);
+      await produce(broker, input, Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `${i}:${big}` })));
+      const builder = new StreamsBuilder();
+      builder
+        .stream(input, { key: Serdes.string(), value: Serdes.string() })
+        .mapValues((v) => v.toUpperCase())
+        .to(output, { value: Serdes.string() });
+      // One fetched batch of 3 MB of output: more than Kafka's default 1 MiB per partition per request.
+      const app = new StreamsApp(builder.build(), { applicationId, ...options.appConfig() }, { broker });
+      cleanups.push(() => app.close());
+      await app.start();
+      const out = await waitForRecords(broker, output, 30);
+      expect(out.map((r) => Number(r.value!.toString().split(':')[0])).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i),
+      );
+      expect(out.every((r) => r.value!.length === big.length + String(r.key!.toString().slice(1)).length + 1)).toBe(true);
+      expect(app.state).toBe('RUNNING');
+    });
+
     it('sends malformed JSON to the dead-letter topic with its reason and processes every good record', async () => {
       const { broker, input, output, applicationId } = await setup(2);
       const good = readings(1_000);

@@ -23,7 +23,20 @@ export async function produce(
         timestamp: r.timestamp ?? Date.now(),
       };
     });
-    for (let i = 0; i < batch.length; i += 5000) await producer.send(batch.slice(i, i + 5000));
+    // Sends of at most 5,000 records or ~512 KiB, under Kafka's default request limit per partition.
+    let chunk: ProducerRecord[] = [];
+    let bytes = 0;
+    for (const record of batch) {
+      const size = 80 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+      if (chunk.length > 0 && (chunk.length >= 5000 || bytes + size > 512 * 1024)) {
+        await producer.send(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(record);
+      bytes += size;
+    }
+    if (chunk.length > 0) await producer.send(chunk);
   } finally {
     await producer.close();
   }

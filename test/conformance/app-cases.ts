@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../src/broker/types.js';
+import type { SuiteTarget } from './suite-target.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
 import { Serdes } from '../../src/serde/index.js';
@@ -21,14 +22,6 @@ interface HotReading {
   seq: number;
 }
 
-export interface AppSuiteOptions {
-  /** A broker shared by every app of one case (several instances join the same group). */
-  makeBroker(): Promise<Broker>;
-  uniqueName(prefix: string): string;
-  /** Extra config per app (e.g. brokers for Kafka). */
-  appConfig(): { brokers?: string[] };
-}
-
 function hotReadings(builder: StreamsBuilder, input: string, output: string): void {
   builder
     .stream(input, { key: Serdes.string(), value: Serdes.json<Reading>() })
@@ -37,8 +30,8 @@ function hotReadings(builder: StreamsBuilder, input: string, output: string): vo
     .to(output, { key: Serdes.string(), value: Serdes.json<HotReading>() });
 }
 
-export function streamsAppSuite(adapterName: string, options: AppSuiteOptions): void {
-  describe(`StreamsApp on ${adapterName}`, () => {
+export function streamsAppSuite(options: SuiteTarget): void {
+  describe(`StreamsApp on ${options.name}`, () => {
     const cleanups: Array<() => Promise<void>> = [];
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../src/broker/types.js';
+import type { SuiteTarget } from './suite-target.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import type { ProcessorContext, StreamRecord } from '../../src/processor/api.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
@@ -16,12 +17,6 @@ import { Serdes } from '../../src/serde/index.js';
 import type { KeyValueStore } from '../../src/state/key-value-store.js';
 import { Stores } from '../../src/state/stores.js';
 import { produce, readAll } from '../helpers/topics.js';
-
-export interface EosSuiteOptions {
-  makeBroker(): Promise<Broker>;
-  uniqueName(prefix: string): string;
-  appConfig(): { brokers?: string[] };
-}
 
 const STORE = 'eos-counts';
 
@@ -44,8 +39,8 @@ class FailingOnceCounter {
   }
 }
 
-export function exactlyOnceSuite(adapterName: string, options: EosSuiteOptions): void {
-  describe(`exactly-once on ${adapterName}`, () => {
+export function exactlyOnceSuite(options: SuiteTarget): void {
+  describe(`exactly-once on ${options.name}`, () => {
     const cleanups: Array<() => Promise<void>> = [];
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../src/broker/types.js';
+import type { SuiteTarget } from './suite-target.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import type { ProcessorContext, StreamRecord } from '../../src/processor/api.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
@@ -15,12 +16,6 @@ import { Serdes } from '../../src/serde/index.js';
 import type { KeyValueStore } from '../../src/state/key-value-store.js';
 import { Stores } from '../../src/state/stores.js';
 import { produce, readAll, waitForRecords } from '../helpers/topics.js';
-
-export interface StateSuiteOptions {
-  makeBroker(): Promise<Broker>;
-  uniqueName(prefix: string): string;
-  appConfig(): { brokers?: string[] };
-}
 
 const STORE = 'counts';
 
@@ -39,8 +34,8 @@ class Counter {
   }
 }
 
-export function stateSuite(adapterName: string, options: StateSuiteOptions): void {
-  describe(`state stores and restore on ${adapterName}`, () => {
+export function stateSuite(options: SuiteTarget): void {
+  describe(`state stores and restore on ${options.name}`, () => {
     const cleanups: Array<() => Promise<void>> = [];
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

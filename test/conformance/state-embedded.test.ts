@@ -1,9 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { EmbeddedBroker } from '../../src/broker/embedded/index.js';
 import { stateSuite } from './state-cases.js';
+import { embeddedTarget } from './suite-target.js';
 
-stateSuite('the embedded broker', {
-  makeBroker: async () => new EmbeddedBroker(),
-  uniqueName: (prefix) => `${prefix}_${randomBytes(5).toString('hex')}`,
-  appConfig: () => ({}),
-});
+stateSuite(embeddedTarget);

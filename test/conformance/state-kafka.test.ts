@@ -1,9 +1,4 @@
-import { KafkaBroker } from '../../src/broker/kafka/index.js';
-import { kafkaBrokers, uniqueName } from '../helpers/services.js';
 import { stateSuite } from './state-cases.js';
+import { kafkaTarget } from './suite-target.js';
 
-stateSuite('Apache Kafka', {
-  makeBroker: async () => new KafkaBroker({ brokers: kafkaBrokers() }),
-  uniqueName,
-  appConfig: () => ({ brokers: kafkaBrokers() }),
-});
+stateSuite(kafkaTarget);

@@ -22,6 +22,7 @@ process.env.TRIBUTARY_LOG_FORMAT ??= 'json';
 
 const SUITES: Record<string, () => Promise<{ suite: Suite }>> = {
   p1: () => import('./p1-stateless.js'),
+  p2: () => import('./p2-windowed.js'),
 };
 
 function usage(): never {

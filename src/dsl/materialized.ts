@@ -18,7 +18,10 @@ export interface Materialized<K, V> {
   name?: string;
   key?: Serde<K>;
   value?: Serde<V>;
-  /** Default true: updates of a key between commits reach the changelog and downstream once. Key-value stores only. */
+  /**
+   * Default true: updates of a key (a window) between commits reach the changelog and downstream
+   * once. Key-value stores and tumbling or hopping window aggregations; other stores do not cache.
+   */
   caching?: boolean;
   /** Default true; an object enables logging with these changelog topic configs. */
   logging?: boolean | Readonly<Record<string, string>>;

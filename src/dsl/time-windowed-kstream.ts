@@ -61,7 +61,8 @@ export class TimeWindowedKStream<K, V> {
     const windows = this.windows;
     if (windows instanceof TimeWindows) {
       topology.addProcessor(name, windowedAggregateSupplier(storeName, windows, fold), source);
-      topology.addStateStore(windowStoreBuilder(storeName, materialized, key, value, windows.sizeMs, windows.sizeMs + windows.graceMs), name);
+      const store = windowStoreBuilder(storeName, materialized, key, value, windows.sizeMs, windows.sizeMs + windows.graceMs);
+      topology.addStateStore(materialized.caching === false ? store : store.withCachingEnabled(), name);
       return this.table(storeName, name, timeWindowedSerde(key, windows.sizeMs), value, windows.graceMs);
     }
     // Sliding windows include both ends: `[start, start + difference]`.

@@ -99,6 +99,11 @@ export class StreamsApp {
     return this.thread?.processedRecords ?? 0;
   }
 
+  /** Records dropped on purpose since start, e.g. arriving later than their window's grace period. */
+  get droppedRecords(): number {
+    return this.taskManager?.droppedRecordsTotal() ?? 0;
+  }
+
   /** Consumer lag per `topic:partition` owned here, as of each partition's last fetched batch. */
   lag(): Map<string, number> {
     return new Map(this.thread?.lag ?? []);

@@ -24,6 +24,8 @@ export class TaskManager {
   private readonly byPartition = new Map<string, StreamTask>();
   private readonly subtopologyOfTopic = new Map<string, number>();
   private readonly statefulSubtopologies = new Set<number>();
+  /** Dropped-record counts of tasks already closed here. */
+  private droppedByClosedTasks = 0;
 
   constructor(
     subtopologies: SubtopologySources[],
@@ -86,6 +88,7 @@ export class TaskManager {
   /** Closes tasks; `clean` after their final commit (then their checkpoints are written). */
   async close(tasks: StreamTask[], clean: boolean): Promise<void> {
     for (const task of tasks) {
+      this.droppedByClosedTasks += task.droppedRecordsTotal();
       try {
         await task.close();
       } finally {
@@ -94,6 +97,11 @@ export class TaskManager {
       this.tasks.delete(task.id);
       for (const tp of task.inputPartitions) this.byPartition.delete(tpKey(tp.topic, tp.partition));
     }
+  }
+
+  /** Records processors dropped on purpose (e.g. later than their window's grace), over every task this instance ran. */
+  droppedRecordsTotal(): number {
+    return this.all().reduce((sum, task) => sum + task.droppedRecordsTotal(), this.droppedByClosedTasks);
   }
 
   /** Records where the stores stand after a successful commit. */

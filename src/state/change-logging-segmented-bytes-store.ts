@@ -5,7 +5,7 @@
  * neither are segment drops: the changelog expires old records itself (`cleanup.policy` includes
  * `delete`, see the builder).
  */
-import type { ChangelogRestoreTarget, KeyValue } from './key-value-store.js';
+import type { CacheFlushListener, ChangelogRestoreTarget, KeyValue } from './key-value-store.js';
 import type { SegmentedBytesStore } from './segmented-bytes-store.js';
 import { type ChangelogWriter, changelogTopicName, type KeyValueStoreContext } from './store-context.js';
 
@@ -74,6 +74,10 @@ export class ChangeLoggingSegmentedBytesStore implements SegmentedBytesStore {
 
   restoreTarget(): ChangelogRestoreTarget {
     return this.inner.restoreTarget();
+  }
+
+  setFlushListener(listener: CacheFlushListener<Buffer, Buffer>): boolean {
+    return this.inner.setFlushListener(listener);
   }
 
   flush(): Promise<void> {

@@ -13,7 +13,7 @@
  * ignore segments that old. The observed time is kept in the store under a reserved key, so a
  * reopened store that restores nothing (checkpoint up to date) still knows it.
  */
-import type { ChangelogRestoreTarget, KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
+import type { CacheFlushListener, ChangelogRestoreTarget, KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
 import { readTime, TIME_BYTES, timeBytes } from './time-keys.js';
 import type { StateStore, StateStoreContext } from './types.js';
 
@@ -43,6 +43,11 @@ export interface SegmentedBytesStore extends StateStore {
   ): IterableIterator<KeyValue<Buffer, Buffer>>;
   /** Restore takes composite keys, as in the changelog, and places them in segments itself. */
   restoreTarget(): ChangelogRestoreTarget;
+  /**
+   * Registers the listener with the caching layer, if there is one (keys are composite). Returns
+   * false when writes are not cached: the caller then forwards changes itself, as they happen.
+   */
+  setFlushListener(listener: CacheFlushListener<Buffer, Buffer>): boolean;
 }
 
 /** Segment id 2^64-1 is never reached by a 48-bit time: the prefix is free for metadata. */
@@ -86,6 +91,10 @@ export class PrefixSegmentedBytesStore implements SegmentedBytesStore {
 
   minLiveTime(): number {
     return Math.max(0, this.observed - this.retentionMs + 1);
+  }
+
+  setFlushListener(): boolean {
+    return false;
   }
 
   put(compositeKey: Buffer, value: Buffer | null): boolean {

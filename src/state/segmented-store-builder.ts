@@ -1,9 +1,10 @@
 /**
- * Assembles a window or session store: metered (typed) → change-logging (optional) → segmented
- * bytes store → in-memory or LevelDB key-value store. No caching layer yet: every window update
- * is logged (and a windowed aggregation forwards each update itself).
+ * Assembles a window or session store: metered (typed) → caching (optional) → change-logging
+ * (optional) → segmented bytes store → in-memory or LevelDB key-value store. Caching sits above
+ * logging, so the changelog gets one record per window per commit.
  */
-import type { SegmentedBytesStore } from './segmented-bytes-store.js';
+import { CachingSegmentedBytesStore } from './caching-segmented-bytes-store.js';
+import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
 import { ChangeLoggingSegmentedBytesStore } from './change-logging-segmented-bytes-store.js';
 import type { StateStore, StoreBuilder } from './types.js';
 
@@ -11,6 +12,8 @@ import type { StateStore, StoreBuilder } from './types.js';
 export interface SegmentedBytesStoreSupplier {
   readonly name: string;
   readonly retentionMs: number;
+  readonly segmentIntervalMs: number;
+  readonly keySchema: SegmentKeySchema;
   get(): SegmentedBytesStore;
 }
 
@@ -22,6 +25,7 @@ const CHANGELOG_EXTRA_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export class SegmentedStoreBuilder<S extends StateStore> implements StoreBuilder<S> {
   private logging = true;
+  private caching = false;
   private extraConfig: Readonly<Record<string, string>> = {};
 
   constructor(
@@ -45,6 +49,21 @@ export class SegmentedStoreBuilder<S extends StateStore> implements StoreBuilder
     };
   }
 
+  get cachingEnabled(): boolean {
+    return this.caching;
+  }
+
+  /** Like Kafka Streams' builders: off unless asked for. */
+  withCachingEnabled(): this {
+    this.caching = true;
+    return this;
+  }
+
+  withCachingDisabled(): this {
+    this.caching = false;
+    return this;
+  }
+
   withLoggingEnabled(config: Readonly<Record<string, string>> = {}): this {
     this.logging = true;
     this.extraConfig = config;
@@ -57,7 +76,10 @@ export class SegmentedStoreBuilder<S extends StateStore> implements StoreBuilder
   }
 
   build(): S {
-    const bytes = this.supplier.get();
-    return this.typed(this.logging ? new ChangeLoggingSegmentedBytesStore(bytes) : bytes);
+    const supplier = this.supplier;
+    let bytes = supplier.get();
+    if (this.logging) bytes = new ChangeLoggingSegmentedBytesStore(bytes);
+    if (this.caching) bytes = new CachingSegmentedBytesStore(bytes, supplier.keySchema, supplier.retentionMs, supplier.segmentIntervalMs);
+    return this.typed(bytes);
   }
 }

@@ -51,6 +51,8 @@ function segmented(
   return {
     name,
     retentionMs: options.retentionMs,
+    segmentIntervalMs: interval,
+    keySchema: schema,
     get: () => new PrefixSegmentedBytesStore(inner(), schema, options.retentionMs, interval),
   };
 }

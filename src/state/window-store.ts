@@ -35,7 +35,21 @@ export interface WindowStore<K, V> extends StateStore {
   fetch(key: K, timeFrom: number, timeTo: number): IterableIterator<WindowedValue<V>>;
   /** All keys' windows starting in `[timeFrom, timeTo]`: by window segment, then key, then start. */
   fetchAll(timeFrom: number, timeTo: number): IterableIterator<WindowedEntry<K, V>>;
+  /**
+   * Gets `listener` called when the caching layer writes a window through (on flush or eviction);
+   * false when the store does not cache: the caller then forwards changes itself.
+   */
+  setFlushListener(listener: WindowFlushListener<K, V>): boolean;
 }
+
+/** A cached window written through: its new value (undefined: deleted) and the one it replaced. */
+export type WindowFlushListener<K, V> = (
+  key: K,
+  windowStart: number,
+  newValue: V | undefined,
+  oldValue: V | undefined,
+  timestamp: number,
+) => void;
 
 export interface WindowStoreMetrics {
   readonly puts: number;
@@ -57,10 +71,19 @@ export function windowKey(key: Buffer, windowStart: number): Buffer {
   return out;
 }
 
-/** The typed face of a segmented bytes store, holding windows; counts operations. */
+/**
+ * The typed face of a segmented bytes store, holding windows; counts operations. An aggregation
+ * reads a window and then writes it: the composite key of the last call is kept, so the write
+ * after a read (and further windows of the same key) serializes nothing twice.
+ */
 export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
   private readonly counts = { puts: 0, expiredPuts: 0, gets: 0, fetches: 0, flushes: 0 };
   private topic: string;
+  /** The last primitive key serialized, its bytes, and its last composite key. */
+  private lastKey: K | undefined;
+  private lastKeyBytes: Buffer | undefined;
+  private lastStart = -1;
+  private lastComposite: Buffer | undefined;
 
   constructor(
     private readonly inner: SegmentedBytesStore,
@@ -86,14 +109,14 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
 
   put(key: K, value: V, windowStart: number): void {
     this.counts.puts += 1;
-    if (!this.inner.put(windowKey(this.keyBytes(key), windowStart), this.valueSerde.serialize(value, this.topic))) {
+    if (!this.inner.put(this.compositeKey(key, windowStart), this.valueSerde.serialize(value, this.topic))) {
       this.counts.expiredPuts += 1;
     }
   }
 
   get(key: K, windowStart: number): V | undefined {
     this.counts.gets += 1;
-    const value = this.inner.get(windowKey(this.keyBytes(key), windowStart));
+    const value = this.inner.get(this.compositeKey(key, windowStart));
     return value === undefined ? undefined : this.valueSerde.deserialize(value, this.topic);
   }
 
@@ -131,6 +154,19 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     return this.inner.restoreTarget();
   }
 
+  setFlushListener(listener: WindowFlushListener<K, V>): boolean {
+    return this.inner.setFlushListener((compositeKey, newValue, oldValue, timestamp) => {
+      const keyLength = compositeKey.length - TIME_BYTES;
+      listener(
+        this.keySerde.deserialize(compositeKey.subarray(0, keyLength), this.topic),
+        readTime(compositeKey, keyLength),
+        newValue === undefined ? undefined : this.valueSerde.deserialize(newValue, this.topic),
+        oldValue === undefined ? undefined : this.valueSerde.deserialize(oldValue, this.topic),
+        timestamp,
+      );
+    });
+  }
+
   metrics(): WindowStoreMetrics {
     return { ...this.counts };
   }
@@ -142,6 +178,24 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+
+  private compositeKey(key: K, windowStart: number): Buffer {
+    // Only primitive keys are remembered: an object key could be changed in place between calls.
+    if (key === this.lastKey && this.lastKeyBytes !== undefined && typeof key !== 'object') {
+      if (windowStart !== this.lastStart) {
+        this.lastStart = windowStart;
+        this.lastComposite = windowKey(this.lastKeyBytes!, windowStart);
+      }
+      return this.lastComposite!;
+    }
+    const keyBytes = this.keyBytes(key);
+    const composite = windowKey(keyBytes, windowStart);
+    this.lastKey = key;
+    this.lastKeyBytes = keyBytes;
+    this.lastStart = windowStart;
+    this.lastComposite = composite;
+    return composite;
   }
 
   private keyBytes(key: K): Buffer {

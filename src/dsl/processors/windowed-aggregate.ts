@@ -1,7 +1,8 @@
 /**
  * The processor behind aggregations over `TimeWindows` (tumbling and hopping): folds each record
  * into every window containing it, in a window store, and forwards each window's new result as a
- * KTable change keyed by `Windowed<K>`.
+ * KTable change keyed by `Windowed<K>`: through the store's cache when it has one (once per window
+ * per commit, with the result last forwarded as old value), else right away.
  *
  * A window closes when the highest timestamp this processor has seen (its stream time) reaches the
  * window's end + grace; a record whose windows are all closed is dropped, counted in the task's
@@ -20,6 +21,7 @@ const log = logger.child({ component: 'windowed-aggregate' });
 class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
   private context!: ProcessorContext<Windowed<K>, Change<VA>>;
   private store!: WindowStore<K, VA>;
+  private cached = false;
   private observedStreamTime = -1;
 
   constructor(
@@ -31,6 +33,10 @@ class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     this.context = context;
     this.store = context.getStateStore(this.storeName);
+    const sizeMs = this.windows.sizeMs;
+    this.cached = this.store.setFlushListener((key, start, newValue, oldValue, timestamp) =>
+      context.forward({ key: { key, window: { start, end: start + sizeMs } }, value: change(newValue, oldValue), timestamp, headers: {} }),
+    );
   }
 
   process(record: StreamRecord<K, V>): void {
@@ -48,7 +54,7 @@ class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K
       const oldValue = this.store.get(key, start);
       const newValue = this.fold(key, value, oldValue);
       this.store.put(key, newValue, start);
-      this.context.forward({ key: { key, window: { start, end } }, value: change(newValue, oldValue), timestamp, headers: record.headers });
+      if (!this.cached) this.context.forward({ key: { key, window: { start, end } }, value: change(newValue, oldValue), timestamp, headers: record.headers });
       updated = true;
     }
     if (!updated) {

@@ -81,6 +81,43 @@ describe('time windows', () => {
     expect(results).toEqual(['k@[0,10000]=1', 'k@[5000,15000]=1', 'k@[5000,15000]=2', 'k@[10000,20000]=1']);
   });
 
+  test('without a flush per record, the window cache forwards each window once per flush with the result last forwarded as old value', async () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream('events', serdes)
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10_000))
+      .count(Materialized.as('window-counts'))
+      .toStream()
+      .to('out', out);
+    driver = await TopologyTestDriver.create(builder.build(), { flushCachesAfterEachRecord: false });
+    const input = driver.createInputTopic('events', serdes.key, serdes.value);
+    for (const [key, timestamp] of [['a', 1_000], ['b', 2_000], ['a', 3_000], ['a', 12_000]] as const) input.pipeInput(key, 'x', timestamp);
+    const keySerde = timeWindowedSerde(Serdes.string(), 10_000);
+    expect(read(driver, keySerde)).toEqual([]);
+    driver.flush();
+    // In the order of each window's last update: b@0 (2000), a@0 (3000), a@10000 (12000).
+    expect(read(driver, keySerde)).toEqual(['b@[0,10000]=1', 'a@[0,10000]=2', 'a@[10000,20000]=1']);
+    input.pipeInput('a', 'x', 13_000);
+    driver.flush();
+    expect(read(driver, keySerde)).toEqual(['a@[10000,20000]=2']);
+    // The changelog got one record per window per flush, not one per update.
+    expect(driver.createOutputTopic('test-app-window-counts-changelog', Serdes.bytes(), Serdes.bytes()).readRecordsToList()).toHaveLength(4);
+  });
+
+  test('Materialized caching: false forwards every update at once', async () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream('events', serdes)
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10_000))
+      .count({ caching: false })
+      .toStream()
+      .to('out', out);
+    const results = await run(builder, timeWindowedSerde(Serdes.string(), 10_000), [['a', 1_000], ['a', 2_000]], { flushCachesAfterEachRecord: false });
+    expect(results).toEqual(['a@[0,10000]=1', 'a@[0,10000]=2']);
+  });
+
   test('the type of a windowed count is inferred as KTable<Windowed<K>, number>', () => {
     const builder = new StreamsBuilder();
     const table = builder.stream('events', serdes).groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(60_000)).count();

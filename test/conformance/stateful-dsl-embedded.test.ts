@@ -1,0 +1,4 @@
+import { statefulDslSuite } from './stateful-dsl-cases.js';
+import { embeddedTarget } from './suite-target.js';
+
+statefulDslSuite(embeddedTarget);

@@ -1,0 +1,4 @@
+import { statefulDslSuite } from './stateful-dsl-cases.js';
+import { kafkaTarget } from './suite-target.js';
+
+statefulDslSuite(kafkaTarget);

@@ -75,6 +75,17 @@ export interface ConsumerOptions {
   /** Upper bound on records per handed-over batch. */
   maxBatchRecords?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Where this member can be reached (e.g. `host:port` for interactive queries), shared with the
+   * rest of the group through the assignment: see `Consumer.groupAssignment`.
+   */
+  hostInfo?: string;
+}
+
+/** One member of a consumer group and the partitions it was assigned. */
+export interface MemberAssignment {
+  hostInfo?: string;
+  partitions: TopicPartition[];
 }
 
 export interface Consumer {
@@ -91,6 +102,12 @@ export interface Consumer {
   pause(partitions: TopicPartition[]): void;
   resume(partitions: TopicPartition[]): void;
   assignment(): TopicPartition[];
+  /**
+   * The whole group's assignment as of this member's last rebalance: every member (this one
+   * included) with its `hostInfo` and partitions. Empty before the first assignment. Optional:
+   * not every adapter implements it.
+   */
+  groupAssignment?(): MemberAssignment[];
   close(): Promise<void>;
 }
 
@@ -110,6 +127,12 @@ export interface Producer {
 export interface ProducerOptions {
   /** Makes the producer transactional; a newer producer with the same id fences older ones. */
   transactionalId?: string;
+  /**
+   * How long the broker lets a transaction stay open before aborting it (Kafka adapter; default
+   * 10 s): bounds how long a dead producer's open transaction holds read_committed readers up
+   * (plus up to the broker's check interval for expired transactions, 10 s by default).
+   */
+  transactionTimeoutMs?: number;
 }
 
 export interface Broker {

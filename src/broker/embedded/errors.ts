@@ -15,10 +15,4 @@ export class UnknownPartitionError extends Error {
   }
 }
 
-/** A newer producer registered the same transactional id; this one must be closed (Kafka's ProducerFencedException). */
-export class ProducerFencedError extends Error {
-  constructor(readonly transactionalId: string) {
-    super(`producer with transactionalId '${transactionalId}' has been fenced by a newer producer with the same id`);
-    this.name = 'ProducerFencedError';
-  }
-}
+export { ProducerFencedError } from '../errors.js';

@@ -1,7 +1,9 @@
 /**
  * The Consumer over a kafkajs consumer group: `eachBatch` with one partition's batch at a time,
  * the handler awaited before the next one (backpressure), no auto-commit (the runtime commits).
- * Rebalance callbacks are emulated: see rebalance.ts for what they guarantee.
+ * Rebalance callbacks are emulated: see rebalance.ts for what they guarantee. Partitions are dealt
+ * out by task, co-partitioned and sticky (task-assignor.ts); `groupAssignment` tells where the
+ * group's other partitions are. Commits are retried on passing coordinator errors (coordinator.ts).
  *
  * A batch is marked consumed in kafkajs (resolveOffset) only once the handler has taken it, so a
  * batch skipped because its partition is being revoked, was sought, or the consumer is closing is
@@ -10,10 +12,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EachBatchPayload, IMemberAssignment, Kafka, Consumer as KafkaJSConsumer } from 'kafkajs';
 import { logger } from '../../logger.js';
-import type { Consumer, ConsumerOptions, RecordBatch, TopicPartition, TopicPartitionOffset } from '../types.js';
+import type {
+  Consumer,
+  ConsumerOptions,
+  MemberAssignment,
+  RecordBatch,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../types.js';
 import { consumerWithCluster, gateJoins } from './consumer-cluster.js';
+import { retryCoordinatorRequests } from './coordinator.js';
 import { RebalanceTracker } from './rebalance.js';
 import { toConsumedRecords } from './records.js';
+import { TaskAssignor } from './task-assignor.js';
 
 const log = logger.child({ component: 'kafka-consumer' });
 
@@ -22,6 +33,8 @@ const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
 const DEFAULT_REBALANCE_TIMEOUT_MS = 60_000;
 /** Bounds how long an idle fetch waits for data, and so how long `close` waits for it. */
 const MAX_WAIT_MS = 250;
+/** Group coordinator requests of a member that kafkajs does not retry properly (both idempotent). */
+const RETRIED_COORDINATOR_REQUESTS = ['offsetCommit', 'offsetFetch'];
 
 type State = 'created' | 'running' | 'failed' | 'closing' | 'closed';
 
@@ -54,6 +67,7 @@ function toAssignment(memberAssignment: IMemberAssignment): TopicPartition[] {
 export class KafkaConsumer implements Consumer {
   private readonly consumer: KafkaJSConsumer;
   private readonly rebalance: RebalanceTracker;
+  private readonly assignor: TaskAssignor;
   private readonly heartbeatIntervalMs: number;
   private readonly maxBatchRecords: number;
   private state: State = 'created';
@@ -73,7 +87,8 @@ export class KafkaConsumer implements Consumer {
     const sessionTimeout = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
     this.heartbeatIntervalMs = Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, Math.floor(sessionTimeout / 3));
     this.maxBatchRecords = options.maxBatchRecords ?? Number.POSITIVE_INFINITY;
-    const { consumer, cluster } = consumerWithCluster(kafka, {
+    this.assignor = new TaskAssignor(options.hostInfo);
+    const config = {
       groupId: options.groupId,
       sessionTimeout,
       heartbeatInterval: this.heartbeatIntervalMs,
@@ -84,9 +99,14 @@ export class KafkaConsumer implements Consumer {
       // kafkajs restarts a crashed consumer by leaving and rejoining the group, which loses the
       // partitions behind the runtime's back; that is only harmless before the first assignment.
       retry: { retries: 5, restartOnFailure: async () => !this.joinedOnce },
-    });
+    };
+    const { consumer, cluster } = consumerWithCluster(kafka, config, this.assignor.partitionAssigner);
     this.consumer = consumer;
     this.rebalance = new RebalanceTracker(options.rebalanceListener, (err) => this.fail(err));
+    retryCoordinatorRequests(cluster, {
+      retried: RETRIED_COORDINATOR_REQUESTS,
+      onSyncGroup: (request, response) => this.assignor.synced(request.generationId, response.memberAssignment),
+    });
     gateJoins(cluster, () => this.rebalance.revokeAll());
     const { GROUP_JOIN, CRASH } = consumer.events;
     consumer.on(GROUP_JOIN, ({ payload }) => this.onJoin(toAssignment(payload.memberAssignment)));
@@ -144,6 +164,10 @@ export class KafkaConsumer implements Consumer {
 
   assignment(): TopicPartition[] {
     return this.rebalance.assignment();
+  }
+
+  groupAssignment(): MemberAssignment[] {
+    return this.assignor.groupAssignment();
   }
 
   /** Lets the in-flight batch finish, revokes everything (the last chance to commit), leaves the group. */

@@ -1,2 +1,2 @@
 export { KafkaBroker, type KafkaBrokerOptions } from './kafka-broker.js';
-export { ProducerFencedError } from './errors.js';
+export { ProducerFencedError } from '../errors.js';

@@ -7,6 +7,13 @@
  * producer fetches its producer id at `connect` (kafkajs would do it lazily at the first
  * transaction), so a new instance fences its zombie predecessor right away, as Java's
  * `initTransactions` does; a fenced producer's calls reject with ProducerFencedError.
+ *
+ * Requests to the transaction and group coordinators are retried on passing coordinator errors
+ * (coordinator.ts). The transaction timeout is 10 s unless `transactionTimeoutMs` says otherwise
+ * (Kafka Streams' default under exactly-once): a transaction its producer left open, because the
+ * process died, holds read_committed readers up until the broker aborts it, once that time has
+ * passed, at its next check for expired transactions
+ * (`transaction.abort.timed.out.transaction.cleanup.interval.ms`, 10 s by default).
  */
 import {
   Partitioners,
@@ -16,11 +23,17 @@ import {
   type TopicMessages,
   type Transaction,
 } from 'kafkajs';
+import { ProducerFencedError } from '../errors.js';
 import type { Producer, ProducerOptions, ProducerRecord, TopicPartitionOffset } from '../types.js';
-import { isFencingError, ProducerFencedError } from './errors.js';
+import { retryCoordinatorRequests } from './coordinator.js';
+import { isFencingError } from './errors.js';
+import { producerWithCluster } from './producer-cluster.js';
 import { toTopicMessages, toTopicOffsets } from './records.js';
 
 const ACKS_ALL = -1;
+const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
+/** Transaction coordinator requests (and TxnOffsetCommit, to the group's) that kafkajs does not retry properly. */
+const RETRIED_COORDINATOR_REQUESTS = ['addPartitionsToTxn', 'addOffsetsToTxn', 'txnOffsetCommit', 'endTxn'];
 
 /**
  * kafkajs silently drops records for a partition missing from its metadata (a partition the topic
@@ -54,15 +67,18 @@ export class KafkaProducer implements Producer {
     private readonly onClose: () => void,
   ) {
     this.transactionalId = options.transactionalId;
-    this.producer = kafka.producer({
+    const { producer, cluster } = producerWithCluster(kafka, {
       // Never consulted (every record names its partition); given so kafkajs does not warn.
       createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
       transactionalId: options.transactionalId,
+      transactionTimeout: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
       allowAutoTopicCreation: false,
       // kafkajs' requirement for idempotent and transactional producers.
       maxInFlightRequests: 1,
     });
+    retryCoordinatorRequests(cluster, { retried: RETRIED_COORDINATOR_REQUESTS });
+    this.producer = producer;
   }
 
   async connect(): Promise<void> {
@@ -103,9 +119,10 @@ export class KafkaProducer implements Producer {
   }
 
   /**
-   * kafkajs can neither retry nor abort a transaction whose commit failed, and its producer cannot
-   * start another one after that: the owner has to close this producer and create a new one (which
-   * aborts the leftover transaction when it connects).
+   * Passing coordinator errors are retried (coordinator.ts). Beyond those, kafkajs can neither
+   * retry nor abort a transaction whose commit failed, and its producer cannot start another one
+   * after that: the owner has to close this producer and create a new one (which aborts the
+   * leftover transaction when it connects).
    */
   async commitTransaction(): Promise<void> {
     const transaction = this.openTransaction('commitTransaction');
@@ -141,7 +158,7 @@ export class KafkaProducer implements Producer {
       return await operation();
     } catch (err) {
       if (this.transactionalId !== undefined && isFencingError(err)) {
-        this.fenced = new ProducerFencedError(this.transactionalId, err);
+        this.fenced = new ProducerFencedError(this.transactionalId, { cause: err });
         throw this.fenced;
       }
       throw err;

@@ -5,9 +5,12 @@
  * group's committed offsets while the group is empty (a plain OffsetCommit from its only member).
  *
  * Every subscribed partition is paused the moment the assignment arrives, before the first fetch;
- * `onJoin` then resumes and seeks what it wants read.
+ * `onJoin` then resumes and seeks what it wants read. Its offset commits and fetches are retried on
+ * passing coordinator errors (coordinator.ts), as on a fresh cluster.
  */
 import type { Consumer, EachBatchHandler, Kafka } from 'kafkajs';
+import { consumerWithCluster } from './consumer-cluster.js';
+import { retryCoordinatorRequests } from './coordinator.js';
 
 export interface SoleMemberOptions {
   groupId: string;
@@ -29,13 +32,15 @@ export class SoleMember {
   private joined = false;
 
   constructor(kafka: Kafka, private readonly options: SoleMemberOptions) {
-    this.consumer = kafka.consumer({
+    const { consumer, cluster } = consumerWithCluster(kafka, {
       groupId: options.groupId,
       readUncommitted: options.readUncommitted,
       maxWaitTimeInMs: MAX_WAIT_MS,
       // Restarting is only worth it while joining (e.g. a coordinator still loading); after that, fail.
       retry: { retries: 5, restartOnFailure: async () => !this.joined },
     });
+    retryCoordinatorRequests(cluster, { retried: ['offsetCommit', 'offsetFetch'] });
+    this.consumer = consumer;
     const { GROUP_JOIN, FETCH_START, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => {
       this.joined = true;

@@ -36,6 +36,16 @@ export interface StreamsConfig {
   globalBootstrapTimeoutMs?: number;
   /** How often a status line (throughput, consumer lag) is logged (ms). Default 30,000. */
   statusLogIntervalMs?: number;
+  /**
+   * How long the group waits for a silent instance before moving its partitions elsewhere (ms).
+   * Default 10,000: a crashed instance's partitions move within seconds.
+   */
+  sessionTimeoutMs?: number;
+  /**
+   * `host:port` where this instance answers interactive queries (see `StreamsApp.serveQueries`);
+   * shared with the group so any instance can route a key to the one that holds it.
+   */
+  applicationServer?: string;
   /** Embedded broker only: persist the log under this directory so a restarted app resumes. */
   embeddedDataDir?: string;
   /**
@@ -49,7 +59,8 @@ export interface StreamsConfig {
 }
 
 export interface ResolvedStreamsConfig
-  extends Required<Omit<StreamsConfig, 'brokers' | 'embeddedDataDir' | 'clientId' | 'instanceId'>> {
+  extends Required<Omit<StreamsConfig, 'brokers' | 'embeddedDataDir' | 'clientId' | 'instanceId' | 'applicationServer'>> {
+  applicationServer: string | undefined;
   instanceId: string;
   brokers: string[];
   embeddedDataDir: string | undefined;
@@ -80,6 +91,8 @@ const KNOWN_KEYS: ReadonlyArray<keyof StreamsConfig> = [
   'cacheMaxBytes',
   'globalBootstrapTimeoutMs',
   'statusLogIntervalMs',
+  'sessionTimeoutMs',
+  'applicationServer',
   'embeddedDataDir',
   'instanceId',
   'clientId',
@@ -127,6 +140,14 @@ function nonNegativeInteger(config: StreamsConfig, key: keyof StreamsConfig, fal
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new ConfigError(key, `must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function applicationServer(config: StreamsConfig): string | undefined {
+  const value = config.applicationServer;
+  if (value !== undefined && (typeof value !== 'string' || !/^[^:\s]+:\d+$/.test(value))) {
+    throw new ConfigError('applicationServer', `must be 'host:port', got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -188,6 +209,8 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     cacheMaxBytes: nonNegativeInteger(config, 'cacheMaxBytes', 10 * 1024 * 1024),
     globalBootstrapTimeoutMs: positiveInteger(config, 'globalBootstrapTimeoutMs', 120_000),
     statusLogIntervalMs: positiveInteger(config, 'statusLogIntervalMs', 30_000),
+    sessionTimeoutMs: positiveInteger(config, 'sessionTimeoutMs', 10_000),
+    applicationServer: applicationServer(config),
     embeddedDataDir: config.embeddedDataDir,
     clientId: config.clientId ?? applicationId,
     instanceId: config.instanceId ?? randomUUID(),

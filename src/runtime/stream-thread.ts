@@ -13,7 +13,7 @@
  * Commit (exactly-once v2): the same records and the input offsets go into one transaction per
  * commit interval on one transactional producer; consumers read committed data only.
  */
-import type { Broker, Consumer, Producer, RecordBatch, TopicPartition } from '../broker/types.js';
+import type { Broker, Consumer, MemberAssignment, Producer, RecordBatch, TopicPartition } from '../broker/types.js';
 import type { Logger } from '../logger.js';
 import type { StreamTask } from '../processor/stream-task.js';
 import type { ResolvedStreamsConfig } from './config.js';
@@ -66,6 +66,8 @@ export class StreamThread {
       isolationLevel: this.exactlyOnce ? 'read_committed' : 'read_uncommitted',
       autoOffsetReset: 'earliest',
       maxBatchRecords: this.config.maxBatchRecords,
+      sessionTimeoutMs: this.config.sessionTimeoutMs,
+      hostInfo: this.config.applicationServer,
       rebalanceListener: {
         onPartitionsRevoked: (partitions) => this.serially(() => this.revoke(partitions)),
         onPartitionsAssigned: (partitions) => this.serially(() => this.assign(partitions)),
@@ -79,6 +81,16 @@ export class StreamThread {
       this.serially(() => this.tick()).catch((err: Error) => this.events.onFatalError(err));
     }, this.config.wallClockTickMs);
     this.ticker.unref();
+  }
+
+  /** Every group member's partitions and host info, as of the last rebalance (empty if the adapter cannot tell). */
+  groupAssignment(): MemberAssignment[] {
+    return this.consumer?.groupAssignment?.() ?? [];
+  }
+
+  /** Partitions assigned to this instance. */
+  assignment(): TopicPartition[] {
+    return this.consumer?.assignment() ?? [];
   }
 
   /** Commits what was processed, closes every task and leaves the group. */

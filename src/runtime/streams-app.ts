@@ -16,6 +16,9 @@ import { KafkaBroker } from '../broker/kafka/index.js';
 import type { Broker, Producer } from '../broker/types.js';
 import { logger, type Logger } from '../logger.js';
 import { deadLetterTopic } from '../processor/dead-letter.js';
+import { partitionForKey } from '../broker/partitioner.js';
+import type { TopicPartition } from '../broker/types.js';
+import type { Serde } from '../serde/types.js';
 import { StreamTask } from '../processor/stream-task.js';
 import { internalTopicSpecs } from '../topology/internal-topics.js';
 import type { Topology } from '../topology/topology.js';
@@ -37,11 +40,20 @@ import type { SessionStore } from '../state/session-store.js';
 import type { StateStore } from '../state/types.js';
 import type { WindowStore } from '../state/window-store.js';
 import { TaskManager } from './task-manager.js';
+import { QueryServer, type QueryServerOptions } from './query-server.js';
 import { GlobalStateUpdater } from './global-state-updater.js';
 import type { TaskContextConfig } from '../processor/task-context-config.js';
 import { join } from 'node:path';
 import { TaskStateManager } from './task-state-manager.js';
 import type { RestoreListener } from '../state/changelog-restorer.js';
+
+export interface KeyQueryMetadata {
+  partition: number;
+  /** True when this instance holds the key's partition. */
+  local: boolean;
+  /** `applicationServer` of the instance that holds it, when known. */
+  host: string | undefined;
+}
 
 export interface StreamsAppOptions {
   /** Told about every store restore: start, progress per batch, end. */
@@ -66,6 +78,8 @@ export class StreamsApp {
   private stateManager: TaskStateManager | undefined;
   private taskManager: TaskManager | undefined;
   private globalState: GlobalStateUpdater | undefined;
+  private partitionCounts: Map<string, number> | undefined;
+  private queryServer: QueryServer | undefined;
   private readonly restoreListener: RestoreListener | undefined;
 
   constructor(
@@ -132,6 +146,36 @@ export class StreamsApp {
     return sessionView(() => this.queryableStores<SessionStore<K, V>>(name));
   }
 
+  /**
+   * Which partition holds `key` in store `storeName`, and which instance (by its
+   * `applicationServer`) owns that partition now. `local` says whether this instance answers.
+   */
+  metadataForKey<K>(storeName: string, key: K, keySerde: Serde<K>): KeyQueryMetadata {
+    const sub = this.topology.subtopologies().find((s) => s.stores.some((store) => store.name === storeName));
+    if (!sub) throw new StoreNotQueryableError(`no partitioned state store named '${storeName}' in this topology`);
+    const topic = this.topology.resolveTopic(sub.sourceTopics[0], this.config.applicationId);
+    const partitions = this.partitionCounts?.get(topic);
+    if (partitions === undefined) throw new StoreNotQueryableError(`store '${storeName}' is not queryable before start()`);
+    const bytes = keySerde.serialize(key, topic);
+    if (bytes === null) throw new StoreNotQueryableError('a null key has no partition');
+    const partition = partitionForKey(bytes, partitions);
+    const owns = (tps: TopicPartition[]) => tps.some((tp) => tp.topic === topic && tp.partition === partition);
+    const local = owns(this.thread?.assignment() ?? []);
+    const owner = this.thread?.groupAssignment().find((member) => owns(member.partitions));
+    return { partition, local, host: local ? this.config.applicationServer : owner?.hostInfo };
+  }
+
+  /**
+   * Answers interactive queries over HTTP (see QueryServer); stopped by `close()`. Set
+   * `applicationServer` to this server's reachable address so other instances can forward to it.
+   */
+  async serveQueries(options: QueryServerOptions): Promise<number> {
+    const server = new QueryServer(this, options);
+    const port = await server.listen();
+    this.queryServer = server;
+    return port;
+  }
+
   private queryableStores<S extends StateStore>(name: string): S[] {
     const known = [...this.topology.subtopologies(), ...this.topology.globalSubtopologies()].flatMap((sub) =>
       sub.stores.map((store) => store.name),
@@ -184,6 +228,7 @@ export class StreamsApp {
     try {
       if (this.ownsBroker) await this.broker.connect();
       const partitionCounts = await this.prepareTopics();
+      this.partitionCounts = partitionCounts;
       this.producer = this.broker.producer(
         this.config.processingGuarantee === 'exactly_once_v2'
           ? { transactionalId: `${this.config.applicationId}-${this.config.instanceId}` }
@@ -335,6 +380,7 @@ export class StreamsApp {
       if (!this.fatalError) await this.thread?.stop();
       await this.globalState?.stop();
     } finally {
+      await this.queryServer?.close();
       await this.producer?.close().catch(() => undefined);
       if (this.ownsBroker) await this.broker.close();
       this.lifecycle.transition('NOT_RUNNING');

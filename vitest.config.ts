@@ -29,6 +29,19 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        test: {
+          // Real SIGKILLs of app instances (child processes), scaling, and a broker restart: run alone,
+          // after the integration group, one file at a time (one of them restarts the shared broker).
+          name: 'fault',
+          include: ['test/fault/**/*.test.ts'],
+          globalSetup: ['test/setup/services.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

@@ -7,38 +7,45 @@
  * ~200-byte JSON sensor readings, 10,000 sensors, 8 partitions; bench/lib/workload.ts):
  *  - stateless: P1's `filter(isWarm).mapValues(summarize)` (~50 % kept);
  *  - windowed count: `groupByKey().windowedBy(1-minute tumbling windows).count().toStream()`
- *    (an in-memory, changelogged window store; one output and one changelog record per reading).
+ *    (the DSL's default store: in memory, changelogged; cached if the DSL caches window stores).
  *
  * Rows: at_least_once (runtime defaults: 1 s commits), exactly_once_v2 with the same 1 s commit
  * interval, and exactly_once_v2 with 100 ms commits (Kafka Streams' exactly-once default). Each
  * row is one StreamsApp in this process, timed from `start()` until the group's committed offsets
  * reach the input's end (everything processed and committed, which under exactly-once means its
  * output is visible to read_committed readers); records/s = input records / that time. The output
- * is then read back (read_committed) and its size checked.
+ * is then read back (read_committed) and checked (stateless: its size; windowed: the latest count
+ * per (sensor, window) adds up to the input size; exact under exactly-once, at least under at-least-once).
  *
- * Env: BENCH_EOS_STATELESS_N (200000), BENCH_EOS_WINDOWED_N (100000).
+ * Every row runs BENCH_EOS_REPEATS times (2), the rows interleaved; the best run of each is kept
+ * (the machine is shared: the best run is the one least disturbed).
+ *
+ * Env: BENCH_EOS_STATELESS_N (600000), BENCH_EOS_WINDOWED_N (300000), BENCH_EOS_REPEATS (2).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaBroker } from '../src/broker/kafka/index.js';
-import type { Broker } from '../src/broker/types.js';
-import { StreamsBuilder } from '../src/dsl/streams-builder.js';
-import { TimeWindows } from '../src/dsl/time-windows.js';
-import { StreamsApp } from '../src/runtime/streams-app.js';
+import type { Broker, ConsumedRecord } from '../src/broker/types.js';
 import type { ProcessingGuarantee } from '../src/runtime/config.js';
-import { Serdes } from '../src/serde/index.js';
 import type { Topology } from '../src/topology/topology.js';
-import { produceWorkload, rawKafka } from './lib/kafka.js';
-import { generateWorkload, isWarm, summarize, type ReadingSummary, type SensorReading } from './lib/workload.js';
+import type { ReadingSummary, SensorReading } from './lib/workload.js';
 
+// The engine's logger reads these when it is first imported, hence the dynamic imports after them.
 process.env.TRIBUTARY_LOG_LEVEL ??= 'error';
 process.env.TRIBUTARY_LOG_FORMAT ??= 'json';
+const { KafkaBroker } = await import('../src/broker/kafka/index.js');
+const { StreamsBuilder } = await import('../src/dsl/streams-builder.js');
+const { TimeWindows } = await import('../src/dsl/time-windows.js');
+const { StreamsApp } = await import('../src/runtime/streams-app.js');
+const { Serdes } = await import('../src/serde/index.js');
+const { produceWorkload, rawKafka } = await import('./lib/kafka.js');
+const { generateWorkload, isWarm, summarize } = await import('./lib/workload.js');
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const STATELESS_N = Number(process.env.BENCH_EOS_STATELESS_N ?? 200_000);
-const WINDOWED_N = Number(process.env.BENCH_EOS_WINDOWED_N ?? 100_000);
+const STATELESS_N = Number(process.env.BENCH_EOS_STATELESS_N ?? 600_000);
+const WINDOWED_N = Number(process.env.BENCH_EOS_WINDOWED_N ?? 300_000);
+const REPEATS = Number(process.env.BENCH_EOS_REPEATS ?? 2);
 const PARTITIONS = 8;
 
 const log = (message: string) => console.error(`[eos] ${message}`);
@@ -48,8 +55,8 @@ interface Workload {
   name: string;
   records: number;
   topology(input: string, output: string): Topology;
-  /** Output records a run without duplicates writes. */
-  expectedOutput: number;
+  /** Checks the output (read with read_committed); returns what is wrong, if anything. */
+  verify(output: ConsumedRecord[], guarantee: ProcessingGuarantee): string | undefined;
 }
 
 interface Row {
@@ -64,7 +71,7 @@ const ROWS: Row[] = [
   { name: 'exactly_once_v2, 100 ms commits', guarantee: 'exactly_once_v2', commitIntervalMs: 100 },
 ];
 
-async function timeRow(broker: Broker, workload: Workload, input: string, prefix: string, row: Row): Promise<{ ms: number; output: number }> {
+async function timeRow(broker: Broker, workload: Workload, input: string, prefix: string, row: Row): Promise<{ ms: number; output: ConsumedRecord[] }> {
   const output = `${prefix}-out-${randomBytes(3).toString('hex')}`;
   await broker.createTopics([{ name: output, partitions: PARTITIONS }]);
   const applicationId = `${prefix}-app-${randomBytes(3).toString('hex')}`;
@@ -88,12 +95,12 @@ async function timeRow(broker: Broker, workload: Workload, input: string, prefix
   const ms = performance.now() - started;
   await app.close();
   await rm(stateDir, { recursive: true, force: true });
-  let count = 0;
+  const records: ConsumedRecord[] = [];
   const ends = await broker.endOffsets(output);
   for (let p = 0; p < ends.length; p++) {
-    if (ends[p] > 0) await broker.readPartition({ topic: output, partition: p }, 0, ends[p], (batch) => (count += batch.length), { isolationLevel: 'read_committed' });
+    if (ends[p] > 0) await broker.readPartition({ topic: output, partition: p }, 0, ends[p], (batch) => records.push(...batch), { isolationLevel: 'read_committed' });
   }
-  return { ms, output: count };
+  return { ms, output: records };
 }
 
 async function main(): Promise<void> {
@@ -110,7 +117,11 @@ async function main(): Promise<void> {
         name: 'stateless filter + mapValues',
         records: STATELESS_N,
         data: stateless,
-        expectedOutput: stateless.expectedKept(STATELESS_N),
+        verify: (output, guarantee) => {
+          const want = stateless.expectedKept(STATELESS_N);
+          const ok = guarantee === 'exactly_once_v2' ? output.length === want : output.length >= want;
+          return ok ? undefined : `${output.length} output records, expected ${want}`;
+        },
         topology: (input, output) => {
           const builder = new StreamsBuilder();
           builder
@@ -125,7 +136,15 @@ async function main(): Promise<void> {
         name: 'windowed count (1-minute tumbling)',
         records: WINDOWED_N,
         data: windowedData,
-        expectedOutput: WINDOWED_N,
+        // The latest count of every (sensor, window) adds up to the input size (exactly, under exactly-once).
+        verify: (output, guarantee) => {
+          const latest = new Map<string, number>();
+          for (const r of output) latest.set(r.key!.toString('hex'), Number(r.value!.readBigInt64BE(0)));
+          let sum = 0;
+          for (const n of latest.values()) sum += n;
+          const ok = guarantee === 'exactly_once_v2' ? sum === WINDOWED_N : sum >= WINDOWED_N;
+          return ok ? undefined : `latest window counts add up to ${sum}, expected ${WINDOWED_N}`;
+        },
         topology: (input, output) => {
           const builder = new StreamsBuilder();
           builder
@@ -144,15 +163,17 @@ async function main(): Promise<void> {
       await broker.createTopics([{ name: input, partitions: PARTITIONS }]);
       await produceWorkload(kafka, input, workload.data, workload.records);
       log(`${workload.name}: ${workload.records} readings produced`);
-      const results: Array<{ row: Row; rate: number; ms: number; output: number }> = [];
-      for (const row of ROWS) {
-        const { ms, output } = await timeRow(broker, workload, input, prefix, row);
-        const rate = workload.records / (ms / 1000);
-        log(`${workload.name} / ${row.name}: ${Math.round(ms)} ms, ${Math.round(rate)} records/s, ${output} output records (expected ${workload.expectedOutput})`);
-        if (row.guarantee === 'exactly_once_v2' ? output !== workload.expectedOutput : output < workload.expectedOutput) {
-          throw new Error(`${workload.name} / ${row.name}: ${output} output records, expected ${workload.expectedOutput}`);
+      const results = ROWS.map((row) => ({ row, rate: 0, ms: Infinity, output: 0 }));
+      for (let repeat = 0; repeat < REPEATS; repeat++) {
+        for (const result of results) {
+          const { row } = result;
+          const { ms, output } = await timeRow(broker, workload, input, prefix, row);
+          const rate = workload.records / (ms / 1000);
+          log(`${workload.name} / ${row.name}: ${Math.round(ms)} ms, ${Math.round(rate)} records/s, ${output.length} output records`);
+          const problem = workload.verify(output, row.guarantee);
+          if (problem) throw new Error(`${workload.name} / ${row.name}: ${problem}`);
+          if (ms < result.ms) Object.assign(result, { rate, ms, output: output.length });
         }
-        results.push({ row, rate, ms, output });
       }
       const base = results[0].rate;
       for (const r of results) {
@@ -166,7 +187,7 @@ async function main(): Promise<void> {
     await broker.deleteTopics(mine).catch(() => undefined);
     await broker.close();
   }
-  console.log(`\nExactly-once vs at-least-once throughput (one in-process instance, ${PARTITIONS} partitions, real Kafka)\n`);
+  console.log(`\nExactly-once vs at-least-once throughput (one in-process instance, ${PARTITIONS} partitions, real Kafka, best of ${REPEATS})\n`);
   console.log('| workload | guarantee | records | ms | records/s | ratio to at_least_once |');
   console.log('|---|---|---|---|---|---|');
   for (const line of lines) console.log(line);

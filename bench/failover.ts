@@ -4,8 +4,8 @@
  *
  *   node --import tsx bench/failover.ts           (KAFKA_BROKERS, default 127.0.0.1:9092)
  *
- * Setup per run: the windowed count of test/fault (1-minute windows per sensor, persistent logged
- * window store) as two worker processes (test/fault/worker.ts) over a 4-partition input, after a
+ * Setup per run: the windowed count of test/fault (1-minute windows per sensor; its Processor API
+ * implementation, persistent logged store, one output per reading carrying the reading's id) as two worker processes (test/fault/worker.ts) over a 4-partition input, after a
  * preload of BENCH_FAILOVER_PRELOAD readings (state the survivor must restore when it takes over).
  * Then readings flow at ~1,000/s, each stamped with its send time; a tail consumer on the output
  * notes when each reading's output arrives. One instance is SIGKILLed at T. For each input
@@ -19,14 +19,18 @@
  * fault tests use, and the runtime's default), BENCH_FAILOVER_GUARANTEE (at_least_once).
  */
 import { randomBytes } from 'node:crypto';
-import { partitionForKey } from '../src/broker/partitioner.js';
-import { KafkaBroker } from '../src/broker/kafka/index.js';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Broker, ProducerRecord } from '../src/broker/types.js';
-import { resolveConfig, type ProcessingGuarantee } from '../src/runtime/config.js';
-import { Instance, makeReadings, prng, produceReadings, RID_HEADER, sleep, tempDir, waitUntilConsumed } from '../test/fault/fault-helpers.js';
+import type { ProcessingGuarantee } from '../src/runtime/config.js';
+import type { Instance as InstanceType } from '../test/fault/fault-helpers.js';
 
+// The engine's logger reads these when it is first imported, hence the dynamic imports after them.
 process.env.TRIBUTARY_LOG_LEVEL ??= 'error';
 process.env.TRIBUTARY_LOG_FORMAT ??= 'json';
+const { partitionForKey } = await import('../src/broker/partitioner.js');
+const { KafkaBroker } = await import('../src/broker/kafka/index.js');
+const { resolveConfig } = await import('../src/runtime/config.js');
+const { Instance, makeReadings, prng, produceReadings, RID_HEADER, sleep, tempDir, waitUntilConsumed } = await import('../test/fault/fault-helpers.js');
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const PRELOAD = Number(process.env.BENCH_FAILOVER_PRELOAD ?? 100_000);
@@ -60,9 +64,10 @@ async function oneRun(broker: Broker, sessionTimeoutMs: number, standby: boolean
   const output = `${id}-out`;
   const applicationId = `${id}-app`;
   const dirs = [await tempDir('tributary-bench-'), await tempDir('tributary-bench-')];
-  const instances: Instance[] = [];
+  const instances: InstanceType[] = [];
   let producing = true;
-  const tail = broker.consumer({ groupId: `${id}-tail`, topics: [output], isolationLevel: 'read_committed', autoOffsetReset: 'latest' });
+  // The measuring instrument is plain kafkajs, independent of the adapter under test.
+  const tail = new Kafka({ clientId: `${id}-tail`, brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${id}-tail`, readUncommitted: false, maxWaitTimeInMs: 100 });
   try {
     await broker.createTopics([
       { name: input, partitions: PARTITIONS },
@@ -78,6 +83,7 @@ async function oneRun(broker: Broker, sessionTimeoutMs: number, standby: boolean
           instanceId: name,
           stateDir: dirs[i].path,
           guarantee: GUARANTEE,
+          impl: 'papi',
           brokers,
           input,
           output,
@@ -95,13 +101,19 @@ async function oneRun(broker: Broker, sessionTimeoutMs: number, standby: boolean
 
     // Tail: arrival time of each reading's output, by reading id.
     const arrivals = new Map<number, number>();
-    await tail.run(async (batch) => {
-      const at = Date.now();
-      for (const r of batch.records) {
-        const rid = Number(r.headers[RID_HEADER]?.toString());
-        if (!arrivals.has(rid)) arrivals.set(rid, at);
-      }
+    await tail.connect();
+    await tail.subscribe({ topic: output, fromBeginning: false });
+    const joined = new Promise<void>((resolve) => tail.on(tail.events.GROUP_JOIN, () => resolve()));
+    await tail.run({
+      eachBatch: async ({ batch }) => {
+        const at = Date.now();
+        for (const m of batch.messages) {
+          const rid = Number(m.headers?.[RID_HEADER]?.toString());
+          if (!arrivals.has(rid)) arrivals.set(rid, at);
+        }
+      },
     });
+    await joined;
 
     // Steady input: 100 readings every 100 ms, stamped with their send time.
     const sentAt = new Map<number, { partition: number; sent: number }>();
@@ -140,7 +152,11 @@ async function oneRun(broker: Broker, sessionTimeoutMs: number, standby: boolean
     const deadline = killedAt + sessionTimeoutMs + 120_000;
     while (resume.size < PARTITIONS) {
       survivor.assertAlive();
-      if (Date.now() > deadline) throw new Error(`output resumed for ${resume.size} of ${PARTITIONS} partitions only`);
+      if (Date.now() > deadline) {
+        throw new Error(
+          `output resumed for ${resume.size} of ${PARTITIONS} partitions only (tail saw ${arrivals.size} outputs; survivor processed ${survivor.processed}, state ${survivor.proc.last('state')?.state})`,
+        );
+      }
       for (const [rid, at] of arrivals) {
         const origin = sentAt.get(rid);
         if (!origin || origin.sent < killedAt) continue;
@@ -157,7 +173,7 @@ async function oneRun(broker: Broker, sessionTimeoutMs: number, standby: boolean
     return { failoverMs: Math.max(...times), fastestMs: Math.min(...times), restored };
   } finally {
     producing = false;
-    await tail.close().catch(() => undefined);
+    await tail.disconnect().catch(() => undefined);
     await Promise.all(instances.map((i) => i.proc.dispose()));
     const mine = (await broker.listTopics()).filter((t) => t.startsWith(id));
     await broker.deleteTopics(mine).catch(() => undefined);

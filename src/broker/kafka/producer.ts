@@ -26,11 +26,14 @@ import {
 import { ProducerFencedError } from '../errors.js';
 import type { Producer, ProducerOptions, ProducerRecord, TopicPartitionOffset } from '../types.js';
 import { retryCoordinatorRequests } from './coordinator.js';
-import { isFencingError } from './errors.js';
+import { isFencingError, isTransientError } from './errors.js';
 import { producerWithCluster } from './producer-cluster.js';
+import { retryWhile } from './retry.js';
 import { toTopicMessages, toTopicOffsets } from './records.js';
 
 const ACKS_ALL = -1;
+/** How long a non-transactional send keeps retrying transient failures (Java's default delivery.timeout.ms). */
+const DELIVERY_TIMEOUT_MS = 120_000;
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 /** Transaction coordinator requests (and TxnOffsetCommit, to the group's) that kafkajs does not retry properly. */
 const RETRIED_COORDINATOR_REQUESTS = ['addPartitionsToTxn', 'addOffsetsToTxn', 'txnOffsetCommit', 'endTxn'];
@@ -97,7 +100,13 @@ export class KafkaProducer implements Producer {
     const batch = { topicMessages: toTopicMessages(records), acks: ACKS_ALL };
     let produced: RecordMetadata[];
     if (this.transactionalId === undefined) {
-      produced = await this.producer.sendBatch(batch);
+      // Like the Java producer's delivery.timeout.ms: a broker restart or leader move is ridden
+      // out rather than failing the app (kafkajs alone gives up after ~10 s). A retry may write a
+      // batch twice, which at-least-once allows.
+      produced = await retryWhile(() => this.producer.sendBatch(batch), isTransientError, {
+        deadlineMs: DELIVERY_TIMEOUT_MS,
+        maxBackoffMs: 2_000,
+      });
     } else {
       const transaction = this.openTransaction('send');
       produced = await this.fencingAware(() => transaction.sendBatch(batch));

@@ -31,11 +31,13 @@ export class TimeWindows {
     return new TimeWindows(this.sizeMs, advanceMs, this.graceMs);
   }
 
-  /** Starts of the windows containing `timestamp`, oldest first. */
-  windowStartsFor(timestamp: number): number[] {
+  /**
+   * Start of the oldest window containing `timestamp`; the others follow every `advanceMs` up to
+   * `timestamp`. A start rather than a list: aggregations call this per record, and an array per
+   * record showed as the largest allocation of a windowed count.
+   */
+  firstWindowStartFor(timestamp: number): number {
     const first = Math.max(0, timestamp - this.sizeMs + this.advanceMs);
-    const starts: number[] = [];
-    for (let start = first - (first % this.advanceMs); start <= timestamp; start += this.advanceMs) starts.push(start);
-    return starts;
+    return first - (first % this.advanceMs);
   }
 }

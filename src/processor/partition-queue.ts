@@ -8,7 +8,8 @@ import type { StreamRecord } from './api.js';
 import type { SourceNodeInstance } from './source-node.js';
 
 export class PartitionQueue {
-  private buffer: ConsumedRecord[] = [];
+  /** Never written to: it may be the very array `add` was given. */
+  private buffer: readonly ConsumedRecord[] = [];
   private position = 0;
   private headRecord: StreamRecord<unknown, unknown> | undefined;
   /** Highest timestamp taken from this partition; -1 before the first (timestamp extractors get it). */
@@ -25,8 +26,19 @@ export class PartitionQueue {
     private readonly onBadRecord: (raw: ConsumedRecord, error: unknown) => void,
   ) {}
 
+  /** Buffers `records`, which the caller must not change afterwards. */
   add(records: readonly ConsumedRecord[]): void {
-    for (let i = 0; i < records.length; i++) this.buffer.push(records[i]);
+    // Usually the previous batch is drained by now: take the array as it is rather than copy a
+    // batch record by record (the copy's growing array was a large share of the per-batch garbage).
+    if (this.position === this.buffer.length) {
+      this.buffer = records;
+      this.position = 0;
+      return;
+    }
+    const merged = this.buffer.slice(this.position);
+    for (let i = 0; i < records.length; i++) merged.push(records[i]);
+    this.buffer = merged;
+    this.position = 0;
   }
 
   /** The next record to process, deserialized; undefined when the buffer is drained. */

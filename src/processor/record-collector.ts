@@ -7,16 +7,16 @@ import type { Headers } from '../broker/types.js';
 
 export interface OutgoingRecord {
   topic: string;
+  /** Explicit partition; when absent: murmur2 of the key, or round-robin for a null key. */
+  partition?: number;
   key: Buffer | null;
   value: Buffer | null;
   timestamp: number;
   headers: Headers;
-  /** Explicit partition; when absent: murmur2 of the key, or round-robin for a null key. */
-  partition?: number;
 }
 
 export interface RecordCollector {
-  /** Queues a serialized record. */
+  /** Queues a serialized record; the collector may keep `record` itself, so pass a fresh object. */
   send(record: OutgoingRecord): void;
   /** Partition count of a topic the application writes (for custom partitioners). */
   partitionCount(topic: string): number;

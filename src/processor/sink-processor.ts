@@ -27,13 +27,14 @@ export class SinkProcessor implements RecordReceiver {
 
   process(record: StreamRecord<unknown, unknown>): void {
     const topic = this.fixedTopic ?? this.topicExtractor!(record.key, record.value, record);
+    // Fields in ProducerRecord's order: the collector passes this very object on to the producer.
     this.collector.send({
       topic,
+      partition: this.partitioner === undefined ? undefined : this.choosePartition(record, topic),
       key: this.keySerde.serialize(record.key, topic, record.headers),
       value: this.valueSerde.serialize(record.value, topic, record.headers),
       timestamp: record.timestamp,
       headers: record.headers,
-      partition: this.partitioner === undefined ? undefined : this.choosePartition(record, topic),
     });
   }
 

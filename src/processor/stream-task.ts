@@ -93,7 +93,7 @@ export class StreamTask {
     this.initialized = true;
   }
 
-  /** Buffers raw records of one input partition, in offset order. */
+  /** Buffers raw records of one input partition, in offset order; the array is kept, not copied. */
   addRecords(records: readonly ConsumedRecord[]): void {
     if (records.length === 0) return;
     const { topic, partition } = records[0];

@@ -32,7 +32,7 @@ const ENTRY_OVERHEAD_BYTES = 80;
 interface CacheEntry {
   readonly k: string;
   /** The composite key, as the layers below take it. */
-  key: Buffer;
+  readonly key: Buffer;
   /** `null`: the window was deleted (a dirty entry until flushed). */
   value: Buffer | null;
   dirty: boolean;
@@ -115,8 +115,9 @@ export class CachingSegmentedBytesStore implements SegmentedBytesStore, CacheMem
       this.entries.set(k, entry);
       this.linkYoungest(entry);
     } else {
+      // The entry keeps its own key Buffer (same bytes): swapping in the caller's would keep a
+      // fresh Buffer alive per update of a hot window, which the young-generation GC then copies.
       if (!entry.dirty) entry.below = entry.value;
-      entry.key = compositeKey;
       entry.value = value;
       this.touch(entry);
     }

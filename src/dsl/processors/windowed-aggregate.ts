@@ -48,8 +48,9 @@ class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K
     if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
     const closeTime = this.observedStreamTime - this.windows.graceMs;
     let updated = false;
-    for (const start of this.windows.windowStartsFor(timestamp)) {
-      const end = start + this.windows.sizeMs;
+    const { sizeMs, advanceMs } = this.windows;
+    for (let start = this.windows.firstWindowStartFor(timestamp); start <= timestamp; start += advanceMs) {
+      const end = start + sizeMs;
       if (end <= closeTime) continue;
       const oldValue = this.store.get(key, start);
       const newValue = this.fold(key, value, oldValue);

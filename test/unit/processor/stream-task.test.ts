@@ -46,6 +46,19 @@ describe('StreamTask', () => {
     expect(task.streamTime()).toBe(50);
   });
 
+  test('appends batches added before the buffered ones are processed, leaving the given arrays as they are', async () => {
+    const { task, sent } = taskFor(mergedTopology());
+    await task.initialize();
+    const first = raw('a', 0, [[0, 'k', 'one', 1], [1, 'k', 'two', 2]]);
+    const second = raw('a', 0, [[2, 'k', 'three', 3]]);
+    task.addRecords(first);
+    task.addRecords(second);
+    expect(task.process()).toBe(3);
+    expect(values(sent)).toEqual(['one', 'two', 'three']);
+    expect(first).toHaveLength(2);
+    expect(second).toHaveLength(1);
+  });
+
   test('commits the next offset of each partition consumed since the last commit', async () => {
     const { task } = taskFor(mergedTopology());
     await task.initialize();

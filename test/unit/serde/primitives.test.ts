@@ -19,6 +19,24 @@ describe('Serdes.string', () => {
     expect(serde.deserialize(Buffer.from([0x61, 0xff, 0x62]), 't')).toBe('a\ufffdb');
   });
 
+  it('serializes the text it just read back to the very bytes it came from', () => {
+    const bytes = Buffer.from('sensor-00042');
+    const text = serde.deserialize(bytes, 't');
+    expect(serde.serialize(text, 'out')).toBe(bytes);
+    expect(serde.serialize('sensor-00043', 'out')).toEqual(Buffer.from('sensor-00043'));
+  });
+
+  it('re-encodes text read from invalid UTF-8 rather than returning the input bytes', () => {
+    // A truncated 4-byte sequence decodes to one U+FFFD: as many bytes, different ones.
+    const invalid = Buffer.from([0xf0, 0x9f, 0x98]);
+    const text = serde.deserialize(invalid, 't');
+    expect(serde.serialize(text, 'out')).toEqual(Buffer.from([0xef, 0xbf, 0xbd]));
+  });
+
+  it('rejects undefined even before anything was read', () => {
+    expect(() => serde.serialize(undefined as unknown as string, 'counts')).toThrow(SerdeError);
+  });
+
   it('rejects non-strings from untyped callers', () => {
     expect(() => serde.serialize(42 as unknown as string, 'counts')).toThrow(
       new SerdeError('Cannot serialize a value of type number as a string for topic "counts"'),

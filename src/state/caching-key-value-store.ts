@@ -8,12 +8,14 @@
  * update, or earlier when the cache is full and evicts them. Each write-through calls the flush
  * listener with the new value and the value the layers below held until then.
  */
+import type { Headers } from '../broker/types.js';
 import { derivedContext, type KeyValueStoreContext } from './store-context.js';
-import type {
-  CacheFlushListener,
-  ChangelogRestoreTarget,
-  KeyValue,
-  KeyValueBytesStore,
+import {
+  type CacheFlushListener,
+  type ChangelogRestoreTarget,
+  type KeyValue,
+  type KeyValueBytesStore,
+  NO_HEADERS,
 } from './key-value-store.js';
 import { type CacheMember, RecordCache } from './record-cache.js';
 import { keyString, SortedKeySet } from './sorted-key-set.js';
@@ -32,6 +34,8 @@ interface CacheEntry {
    */
   readonly below: Buffer | null | undefined;
   readonly timestamp: number;
+  /** Those of the record behind the latest write (a reference, not a copy), for the listener. */
+  readonly headers: Headers;
   readonly size: number;
 }
 
@@ -88,25 +92,25 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
     cache.recordMiss();
     const value = this.inner.get(key);
     if (value !== undefined) {
-      this.insert(k, { key, value, dirty: false, below: value, timestamp: this.now(), size: sizeOf(key, value) });
+      this.insert(k, { key, value, dirty: false, below: value, timestamp: this.now(), headers: NO_HEADERS, size: sizeOf(key, value) });
     }
     return value;
   }
 
-  put(key: Buffer, value: Buffer): void {
-    this.write(key, value);
+  put(key: Buffer, value: Buffer, headers: Headers = NO_HEADERS): void {
+    this.write(key, value, headers);
   }
 
   putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
     const existing = this.get(key);
-    if (existing === undefined) this.write(key, value);
+    if (existing === undefined) this.write(key, value, NO_HEADERS);
     return existing;
   }
 
-  delete(key: Buffer): Buffer | undefined {
+  delete(key: Buffer, headers: Headers = NO_HEADERS): Buffer | undefined {
     const existing = this.get(key);
     // Nothing to delete: no tombstone to log or forward.
-    if (existing !== undefined) this.write(key, null);
+    if (existing !== undefined) this.write(key, null, headers);
     return existing;
   }
 
@@ -216,7 +220,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
     this.bytes = 0;
   }
 
-  private write(key: Buffer, value: Buffer | null): void {
+  private write(key: Buffer, value: Buffer | null, headers: Headers): void {
     const k = keyString(key);
     const previous = this.entries.get(k);
     if (previous !== undefined) this.drop(k, previous);
@@ -225,7 +229,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
     this.dirty.delete(k);
     this.dirty.add(k);
     this.dirtySorted?.add(k);
-    this.insert(k, { key, value, dirty: true, below, timestamp: this.now(), size: sizeOf(key, value) });
+    this.insert(k, { key, value, dirty: true, below, timestamp: this.now(), headers, size: sizeOf(key, value) });
   }
 
   private insert(k: string, entry: CacheEntry): void {
@@ -256,7 +260,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
     // A flushed delete has nothing left to cache.
     if (entry.value === null && this.entries.get(k) === entry) this.drop(k, entry);
     if (this.listener !== undefined && (entry.value !== null || oldValue !== undefined)) {
-      this.listener(entry.key, entry.value ?? undefined, oldValue, entry.timestamp);
+      this.listener(entry.key, entry.value ?? undefined, oldValue, entry.timestamp, entry.headers);
     }
   }
 

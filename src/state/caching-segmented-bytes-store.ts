@@ -14,7 +14,8 @@
  * it, so writes and reads of windows older than retention behind it are ignored at once rather
  * than at the next flush.
  */
-import type { CacheFlushListener, ChangelogRestoreTarget, KeyValue } from './key-value-store.js';
+import type { Headers } from '../broker/types.js';
+import { type CacheFlushListener, type ChangelogRestoreTarget, type KeyValue, NO_HEADERS } from './key-value-store.js';
 import { type CacheMember, RecordCache } from './record-cache.js';
 import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
 import { keyString, SortedKeySet } from './sorted-key-set.js';
@@ -39,6 +40,8 @@ interface CacheEntry {
   /** What the layers below hold, when known without reading them (`null`: known absent). */
   below: Buffer | null | undefined;
   timestamp: number;
+  /** Those of the record behind the latest write (a reference, not a copy), for the listener. */
+  headers: Headers;
   size: number;
   older: CacheEntry | undefined;
   newer: CacheEntry | undefined;
@@ -101,7 +104,7 @@ export class CachingSegmentedBytesStore implements SegmentedBytesStore, CacheMem
     return Math.max(0, this.observedStreamTime - this.retentionMs + 1);
   }
 
-  put(compositeKey: Buffer, value: Buffer | null): boolean {
+  put(compositeKey: Buffer, value: Buffer | null, headers: Headers = NO_HEADERS): boolean {
     const time = this.schema.segmentTime(compositeKey);
     if (time < this.minLiveTime()) return false;
     if (time > this.observed) this.observed = time;
@@ -122,6 +125,7 @@ export class CachingSegmentedBytesStore implements SegmentedBytesStore, CacheMem
       this.touch(entry);
     }
     entry.timestamp = this.now();
+    entry.headers = headers;
     this.markDirty(entry);
     this.resize(entry, size);
     return true;
@@ -288,7 +292,7 @@ export class CachingSegmentedBytesStore implements SegmentedBytesStore, CacheMem
   private writeThrough(entry: CacheEntry): void {
     if (entry.dirty) this.unmarkDirty(entry);
     const oldValue = entry.below === undefined ? this.inner.get(entry.key) : (entry.below ?? undefined);
-    const { key, value, timestamp } = entry;
+    const { key, value, timestamp, headers } = entry;
     entry.below = value;
     this.flushingTimestamp = timestamp;
     try {
@@ -298,7 +302,7 @@ export class CachingSegmentedBytesStore implements SegmentedBytesStore, CacheMem
     }
     // A flushed delete has nothing left to cache.
     if (value === null && this.entries.get(entry.k) === entry) this.remove(entry);
-    if (this.listener !== undefined && (value !== null || oldValue !== undefined)) this.listener(key, value ?? undefined, oldValue, timestamp);
+    if (this.listener !== undefined && (value !== null || oldValue !== undefined)) this.listener(key, value ?? undefined, oldValue, timestamp, headers);
   }
 
   private markDirty(entry: CacheEntry): void {
@@ -367,5 +371,5 @@ export class CachingSegmentedBytesStore implements SegmentedBytesStore, CacheMem
 }
 
 function newEntry(k: string, key: Buffer, value: Buffer | null, below: Buffer | null | undefined): CacheEntry {
-  return { k, key, value, dirty: false, below, timestamp: 0, size: 0, older: undefined, newer: undefined, olderDirty: undefined, newerDirty: undefined };
+  return { k, key, value, dirty: false, below, timestamp: 0, headers: NO_HEADERS, size: 0, older: undefined, newer: undefined, olderDirty: undefined, newerDirty: undefined };
 }

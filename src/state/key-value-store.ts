@@ -9,6 +9,7 @@
  * Streams: it matches the natural order only where the serde preserves it, e.g. UTF-8 strings sort
  * by code point, but int32 keys put negative numbers after positive ones (two's complement).
  */
+import type { Headers } from '../broker/types.js';
 import type { StateStore } from './types.js';
 
 export interface KeyValue<K, V> {
@@ -34,16 +35,21 @@ export interface KeyValueStore<K, V> extends StateStore {
   approximateNumEntries(): number;
 }
 
+/** The headers of a write made without any. */
+export const NO_HEADERS: Headers = Object.freeze({});
+
 /**
  * Called once per changed key when a cache flushes or evicts it: `newValue` undefined means the key
  * was deleted; `oldValue` is the value the layers below held before (what was last forwarded).
- * `timestamp` is the event time of the key's latest update.
+ * `timestamp` is the event time of the key's latest update, `headers` the headers that update was
+ * written with (`NO_HEADERS` if none), as Kafka Streams forwards them.
  */
 export type CacheFlushListener<K, V> = (
   key: K,
   newValue: V | undefined,
   oldValue: V | undefined,
   timestamp: number,
+  headers: Headers,
 ) => void;
 
 /** A changelog record as restore reads it (`ConsumedRecord` fits). */
@@ -62,6 +68,13 @@ export interface ChangelogRestoreTarget {
 }
 
 export interface KeyValueBytesStore extends KeyValueStore<Buffer, Buffer> {
+  /**
+   * `headers`: those of the record behind the write, kept by a caching layer (by reference: they
+   * must not change afterwards) for its flush listener; the other layers ignore them.
+   */
+  put(key: Buffer, value: Buffer, headers?: Headers): void;
+  /** `headers`: as for `put`. */
+  delete(key: Buffer, headers?: Headers): Buffer | undefined;
   /**
    * Registers the listener with the caching layer, if there is one. Returns false when writes are
    * not cached: the caller then forwards changes itself, as they happen.

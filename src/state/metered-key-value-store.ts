@@ -4,6 +4,7 @@
  * schema-registry serdes) and counts operations. Counting is a few integer increments, cheap
  * enough to stay on for every store; latencies are not measured (a clock read per call would not be).
  */
+import type { Headers } from '../broker/types.js';
 import type { Serde } from '../serde/types.js';
 import type {
   CacheFlushListener,
@@ -59,12 +60,13 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.valueSerde.deserialize(value, this.topic);
   }
 
-  put(key: K, value: V): void {
+  /** `headers`: of the record behind the write, for the flush listener (see `KeyValueBytesStore.put`). */
+  put(key: K, value: V, headers?: Headers): void {
     this.counts.puts += 1;
     const keyBytes = this.keyBytes(key);
     const valueBytes = this.valueSerde.serialize(value, this.topic);
-    if (valueBytes === null) this.inner.delete(keyBytes);
-    else this.inner.put(keyBytes, valueBytes);
+    if (valueBytes === null) this.inner.delete(keyBytes, headers);
+    else this.inner.put(keyBytes, valueBytes, headers);
   }
 
   putIfAbsent(key: K, value: V): V | undefined {
@@ -77,9 +79,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return undefined;
   }
 
-  delete(key: K): V | undefined {
+  /** `headers`: as for `put`. */
+  delete(key: K, headers?: Headers): V | undefined {
     this.counts.deletes += 1;
-    const existing = this.inner.delete(this.keyBytes(key));
+    const existing = this.inner.delete(this.keyBytes(key), headers);
     return existing === undefined ? undefined : this.valueSerde.deserialize(existing, this.topic);
   }
 
@@ -104,12 +107,13 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
    * through; false when the store has no caching layer (see `KeyValueBytesStore.setFlushListener`).
    */
   setFlushListener(listener: CacheFlushListener<K, V>): boolean {
-    return this.inner.setFlushListener((key, newValue, oldValue, timestamp) =>
+    return this.inner.setFlushListener((key, newValue, oldValue, timestamp, headers) =>
       listener(
         this.keySerde.deserialize(key, this.topic),
         newValue === undefined ? undefined : this.valueSerde.deserialize(newValue, this.topic),
         oldValue === undefined ? undefined : this.valueSerde.deserialize(oldValue, this.topic),
         timestamp,
+        headers,
       ),
     );
   }

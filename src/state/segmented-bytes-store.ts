@@ -13,6 +13,7 @@
  * ignore segments that old. The observed time is kept in the store under a reserved key, so a
  * reopened store that restores nothing (checkpoint up to date) still knows it.
  */
+import type { Headers } from '../broker/types.js';
 import type { CacheFlushListener, ChangelogRestoreTarget, KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
 import { readTime, TIME_BYTES, timeBytes } from './time-keys.js';
 import type { StateStore, StateStoreContext } from './types.js';
@@ -27,8 +28,11 @@ export interface SegmentedBytesStore extends StateStore {
   readonly observedStreamTime: number;
   /** Earliest segment time still retained. */
   minLiveTime(): number;
-  /** Returns false when the entry is older than retention and was dropped. A `null` value deletes. */
-  put(compositeKey: Buffer, value: Buffer | null): boolean;
+  /**
+   * Returns false when the entry is older than retention and was dropped. A `null` value deletes.
+   * `headers`: as for `KeyValueBytesStore.put` (kept by a caching layer for its flush listener).
+   */
+  put(compositeKey: Buffer, value: Buffer | null, headers?: Headers): boolean;
   get(compositeKey: Buffer): Buffer | undefined;
   /**
    * Entries of the retained segments that may hold segment times in `[timeFrom, timeTo]`, with

@@ -6,6 +6,7 @@
  * Composite key layout: `[key][window start, 8 bytes]`, so one key's windows are adjacent and in
  * time order; segments are by window start.
  */
+import type { Headers } from '../broker/types.js';
 import type { Serde } from '../serde/types.js';
 import type { ChangelogRestoreTarget } from './key-value-store.js';
 import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
@@ -27,8 +28,11 @@ export interface WindowedEntry<K, V> {
 }
 
 export interface WindowStore<K, V> extends StateStore {
-  /** A value that serializes to `null` deletes the window. Windows already expired are ignored. */
-  put(key: K, value: V, windowStart: number): void;
+  /**
+   * A value that serializes to `null` deletes the window. Windows already expired are ignored.
+   * `headers`: of the record behind the write, handed to the flush listener (see `KeyValueBytesStore.put`).
+   */
+  put(key: K, value: V, windowStart: number, headers?: Headers): void;
   /** The value of one window. */
   get(key: K, windowStart: number): V | undefined;
   /** The key's windows starting in `[timeFrom, timeTo]`, oldest first. */
@@ -42,13 +46,17 @@ export interface WindowStore<K, V> extends StateStore {
   setFlushListener(listener: WindowFlushListener<K, V>): boolean;
 }
 
-/** A cached window written through: its new value (undefined: deleted) and the one it replaced. */
+/**
+ * A cached window written through: its new value (undefined: deleted) and the one it replaced;
+ * time and headers of its latest update (see `CacheFlushListener`).
+ */
 export type WindowFlushListener<K, V> = (
   key: K,
   windowStart: number,
   newValue: V | undefined,
   oldValue: V | undefined,
   timestamp: number,
+  headers: Headers,
 ) => void;
 
 export interface WindowStoreMetrics {
@@ -107,9 +115,9 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     await this.inner.init(context);
   }
 
-  put(key: K, value: V, windowStart: number): void {
+  put(key: K, value: V, windowStart: number, headers?: Headers): void {
     this.counts.puts += 1;
-    if (!this.inner.put(this.compositeKey(key, windowStart), this.valueSerde.serialize(value, this.topic))) {
+    if (!this.inner.put(this.compositeKey(key, windowStart), this.valueSerde.serialize(value, this.topic), headers)) {
       this.counts.expiredPuts += 1;
     }
   }
@@ -155,7 +163,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   setFlushListener(listener: WindowFlushListener<K, V>): boolean {
-    return this.inner.setFlushListener((compositeKey, newValue, oldValue, timestamp) => {
+    return this.inner.setFlushListener((compositeKey, newValue, oldValue, timestamp, headers) => {
       const keyLength = compositeKey.length - TIME_BYTES;
       listener(
         this.keySerde.deserialize(compositeKey.subarray(0, keyLength), this.topic),
@@ -163,6 +171,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
         newValue === undefined ? undefined : this.valueSerde.deserialize(newValue, this.topic),
         oldValue === undefined ? undefined : this.valueSerde.deserialize(oldValue, this.topic),
         timestamp,
+        headers,
       );
     });
   }

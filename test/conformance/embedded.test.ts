@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedBroker, ProducerFencedError } from '../../src/broker/embedded/index.js';
-import type { Broker, ConsumedRecord, ProducerRecord, RecordBatch, TopicPartition } from '../../src/broker/types.js';
+import type { Broker, ConsumedRecord, Consumer, ProducerRecord, RecordBatch, TopicPartition } from '../../src/broker/types.js';
 import { brokerConformanceSuite } from './cases.js';
 
 brokerConformanceSuite('embedded', async () => new EmbeddedBroker(), { waitTimeoutMs: 5_000, quietPeriodMs: 300 });
@@ -355,6 +355,41 @@ describe('embedded broker: consumer groups', () => {
     expect(aBefore).toEqual(expect.arrayContaining(partitionsOf(a)));
     expect(bBefore).toEqual(expect.arrayContaining(partitionsOf(b)));
     for (const member of [a, b, c]) await member.consumer.close();
+  });
+
+  it("shows every member the whole group's assignment with each member's hostInfo", async () => {
+    const broker = await connected(new EmbeddedBroker());
+    await broker.createTopics([{ name: 'served', partitions: 4 }]);
+    const partitions = (tps: TopicPartition[]) => tps.map((tp) => tp.partition).sort();
+    const view = (consumer: Consumer) =>
+      consumer
+        .groupAssignment!()
+        .map((member) => ({ hostInfo: member.hostInfo, partitions: partitions(member.partitions) }))
+        .sort((x, y) => x.hostInfo!.localeCompare(y.hostInfo!));
+    const seenByListener: ReturnType<typeof view>[] = [];
+    const one = broker.consumer({ groupId: 'servers', topics: ['served'], hostInfo: 'one:1' });
+    expect(one.groupAssignment!()).toEqual([]);
+    await one.run(async () => undefined);
+    const two: Consumer = broker.consumer({
+      groupId: 'servers',
+      topics: ['served'],
+      hostInfo: 'two:2',
+      rebalanceListener: { onPartitionsAssigned: () => void seenByListener.push(view(two)) },
+    });
+    await two.run(async () => undefined);
+
+    const expected = [
+      { hostInfo: 'one:1', partitions: partitions(one.assignment()) },
+      { hostInfo: 'two:2', partitions: partitions(two.assignment()) },
+    ];
+    expect(expected.map((member) => member.partitions.length)).toEqual([2, 2]);
+    expect(view(one)).toEqual(expected);
+    expect(view(two)).toEqual(expected);
+    expect(seenByListener).toEqual([expected]);
+
+    await one.close();
+    expect(view(two)).toEqual([{ hostInfo: 'two:2', partitions: [0, 1, 2, 3] }]);
+    await two.close();
   });
 
   it('rejects a batch size that could never deliver anything', async () => {

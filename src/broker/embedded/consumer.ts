@@ -13,6 +13,7 @@
 import type {
   Consumer,
   ConsumerOptions,
+  MemberAssignment,
   RebalanceListener,
   RecordBatch,
   TopicPartition,
@@ -53,6 +54,7 @@ let membersCreated = 0;
 export class EmbeddedConsumer implements Consumer, GroupMember {
   readonly memberId: string;
   readonly topics: readonly string[];
+  readonly hostInfo: string | undefined;
   private readonly groupId: string;
   private readonly autoOffsetReset: 'earliest' | 'latest';
   private readonly maxBatchRecords: number;
@@ -65,6 +67,8 @@ export class EmbeddedConsumer implements Consumer, GroupMember {
   /** `owned` as an array, for round-robin delivery without allocating per batch. */
   private ownedList: OwnedPartition[] = [];
   private nextIndex = 0;
+  /** The group's assignment as of the last rebalance round that reached this member. */
+  private group: readonly MemberAssignment[] = [];
   private readonly wake = new Signal();
   private readonly exclusive = new Mutex();
   private delivering: Promise<void> = Promise.resolve();
@@ -78,6 +82,7 @@ export class EmbeddedConsumer implements Consumer, GroupMember {
   ) {
     this.groupId = options.groupId;
     this.topics = [...options.topics];
+    this.hostInfo = options.hostInfo;
     this.autoOffsetReset = options.autoOffsetReset ?? 'earliest';
     this.maxBatchRecords = options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS;
     if (!Number.isInteger(this.maxBatchRecords) || this.maxBatchRecords < 1) {
@@ -132,6 +137,10 @@ export class EmbeddedConsumer implements Consumer, GroupMember {
     return this.ownedList.map(({ topic, partition }) => ({ topic, partition }));
   }
 
+  groupAssignment(): MemberAssignment[] {
+    return this.group.map((member) => ({ ...member, partitions: member.partitions.map(({ topic, partition }) => ({ topic, partition })) }));
+  }
+
   assignedPartitions(): TopicPartition[] {
     return this.assignment();
   }
@@ -160,10 +169,12 @@ export class EmbeddedConsumer implements Consumer, GroupMember {
     });
   }
 
-  assign(partitions: TopicPartition[]): Promise<void> {
+  assign(partitions: TopicPartition[], group: readonly MemberAssignment[]): Promise<void> {
     return this.exclusive.run(async () => {
       // A stopped member takes nothing; the round its leaving queued redistributes the partitions.
       if (this.state !== 'running') return;
+      // Set before the listener runs, which may look at it (as after a Kafka SyncGroup).
+      this.group = group;
       const assigned: TopicPartition[] = [];
       for (const tp of partitions) {
         const partitionLog = this.cluster!.topics.find(tp);

@@ -5,12 +5,13 @@
  *   1. computes the new assignment (assignment.ts) from the members present when it starts;
  *   2. revokes, on every member, the partitions it loses (all of them for members that left), and
  *      waits for every revocation, listeners included, to finish;
- *   3. only then assigns the partitions each member gains.
+ *   3. only then assigns the partitions each member gains, telling every member the group's new
+ *      assignment (each member's partitions and host info) at the same time.
  *
  * So a partition is never owned by two members at once, and whatever a member flushes or commits
  * in `onPartitionsRevoked` is in place before the next owner reads the committed offset.
  */
-import type { TopicPartition } from '../types.js';
+import type { MemberAssignment, TopicPartition } from '../types.js';
 import { logger } from '../../logger.js';
 import { assignPartitions } from './assignment.js';
 
@@ -20,9 +21,12 @@ const log = logger.child({ component: 'embedded-group-coordinator' });
 export interface GroupMember {
   readonly memberId: string;
   readonly topics: readonly string[];
+  /** Shared with the rest of the group in every member's view of the assignment. */
+  readonly hostInfo: string | undefined;
   assignedPartitions(): TopicPartition[];
   revoke(partitions: TopicPartition[]): Promise<void>;
-  assign(partitions: TopicPartition[]): Promise<void>;
+  /** The partitions the member gains (possibly none) and the whole group's new assignment. */
+  assign(partitions: TopicPartition[], group: readonly MemberAssignment[]): Promise<void>;
 }
 
 function tpKey(tp: TopicPartition): string {
@@ -88,12 +92,15 @@ class ConsumerGroup {
     }
     await Promise.all(revocations);
 
+    const group: MemberAssignment[] = members.map((member) => ({
+      ...(member.hostInfo !== undefined ? { hostInfo: member.hostInfo } : {}),
+      partitions: target.get(member.memberId)!,
+    }));
     const assignments: Promise<void>[] = [];
     for (const member of members) {
       // A member that left during the revocations is handled by the round its leaving queued.
       if (!this.members.includes(member)) continue;
-      const gained = minus(target.get(member.memberId)!, member.assignedPartitions());
-      if (gained.length) assignments.push(member.assign(gained));
+      assignments.push(member.assign(minus(target.get(member.memberId)!, member.assignedPartitions()), group));
     }
     await Promise.all(assignments);
     log.debug(

@@ -34,8 +34,8 @@ class AggregateProcessor<K, V, VA> implements Processor<K, V, K, Change<VA>> {
     }
     const oldValue = this.store.get(record.key);
     const newValue = this.fold(record.key, record.value, oldValue);
-    this.store.put(record.key, newValue);
-    this.forwarder.maybeForward(record.key, newValue, oldValue ?? null, record.timestamp);
+    this.store.put(record.key, newValue, record.headers);
+    this.forwarder.maybeForward(record.key, newValue, oldValue ?? null, record.timestamp, record.headers);
   }
 }
 

@@ -3,7 +3,7 @@
  * of its key that ends at or after t - gap and starts at or before t + gap; those sessions merge
  * into one (their results combined with the merger) that also covers t. Merged sessions are
  * removed and forwarded as deletes (`newValue: null`), then the new session is forwarded, as in
- * Kafka Streams. A record whose merged session already closed (its end + grace reached by stream
+ * Kafka Streams, all with the record's headers. A record whose merged session already closed (its end + grace reached by stream
  *  time, the session end being inclusive) is dropped and counted.
  */
 import { logger } from '../../logger.js';
@@ -60,15 +60,15 @@ class SessionAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>
     }
     for (const session of merged) {
       this.store.remove(key, session.start, session.end);
-      this.forward(key, session.start, session.end, change(null, session.value), timestamp);
+      this.forward(key, session.start, session.end, change(null, session.value), record);
     }
     const result = this.fold(key, value, aggregate);
     this.store.put(key, start, end, result);
-    this.forward(key, start, end, change(result, null), timestamp);
+    this.forward(key, start, end, change(result, null), record);
   }
 
-  private forward(key: K, start: number, end: number, value: Change<VA>, timestamp: number): void {
-    this.context.forward({ key: { key, window: { start, end } }, value, timestamp, headers: {} });
+  private forward(key: K, start: number, end: number, value: Change<VA>, { timestamp, headers }: StreamRecord<K, V>): void {
+    this.context.forward({ key: { key, window: { start, end } }, value, timestamp, headers });
   }
 }
 

@@ -9,8 +9,12 @@
  * found no partner waits in an "unmatched" store and is emitted with `null` for the other side
  * once stream time passes t + before + after + grace: from then on no record that could match it
  * is accepted any more, so the result never turns out to be spurious.
+ *
+ * Results carry the headers of the record being processed, as in Kafka Streams: the one that found
+ * the partner, or the one whose stream time made unmatched records expire.
  */
 import type { Processor, ProcessorContext, ProcessorSupplier, StreamRecord } from '../../processor/api.js';
+import type { Headers } from '../../broker/types.js';
 import type { Serde } from '../../serde/types.js';
 import type { KeyValueStore } from '../../state/key-value-store.js';
 import { readTime, TIME_BYTES, writeTime } from '../../state/time-keys.js';
@@ -72,7 +76,7 @@ class StreamStreamJoinProcessor<K, VL, VR, VJ> implements Processor<K, unknown, 
   }
 
   process(record: StreamRecord<K, unknown>): void {
-    const { key, value, timestamp } = record;
+    const { key, value, timestamp, headers } = record;
     const streamTime = this.context.currentStreamTimeMs();
     if (key === null || value === null || timestamp + this.partnersAfter + this.spec.graceMs < streamTime) {
       this.context.countDroppedRecord();
@@ -83,7 +87,7 @@ class StreamStreamJoinProcessor<K, VL, VR, VJ> implements Processor<K, unknown, 
     const keyBytes = this.keyBytes(key);
     for (const partners of this.other.fetch(key, timestamp - this.partnersBefore, timestamp + this.partnersAfter)) {
       for (const partner of partners.value) {
-        this.forward(key, this.side === 'left' ? value : partner, this.side === 'left' ? partner : value, Math.max(timestamp, partners.windowStart));
+        this.forward(key, this.side === 'left' ? value : partner, this.side === 'left' ? partner : value, Math.max(timestamp, partners.windowStart), headers);
       }
       matched = true;
       this.otherUnmatched?.delete(unmatchedKey(partners.windowStart, keyBytes));
@@ -92,11 +96,11 @@ class StreamStreamJoinProcessor<K, VL, VR, VJ> implements Processor<K, unknown, 
       const at = unmatchedKey(timestamp, keyBytes);
       this.ownUnmatched.put(at, [...(this.ownUnmatched.get(at) ?? []), value]);
     }
-    this.emitUnmatched(streamTime);
+    this.emitUnmatched(streamTime, headers);
   }
 
   /** Emits, oldest first, the unmatched records of both sides that can no longer find a partner. */
-  private emitUnmatched(streamTime: number): void {
+  private emitUnmatched(streamTime: number, headers: Headers): void {
     const { beforeMs, afterMs, graceMs } = this.spec;
     const expired: { at: Buffer; timestamp: number; side: 'left' | 'right'; values: unknown[] }[] = [];
     for (const [side, store] of [['left', this.leftUnmatched], ['right', this.rightUnmatched]] as const) {
@@ -112,13 +116,13 @@ class StreamStreamJoinProcessor<K, VL, VR, VJ> implements Processor<K, unknown, 
       (side === 'left' ? this.leftUnmatched : this.rightUnmatched)!.delete(at);
       const key = this.spec.keySerde.deserialize(at.subarray(TIME_BYTES), '');
       for (const value of values) {
-        this.forward(key, side === 'left' ? value : null, side === 'left' ? null : value, timestamp);
+        this.forward(key, side === 'left' ? value : null, side === 'left' ? null : value, timestamp, headers);
       }
     }
   }
 
-  private forward(key: K, left: unknown, right: unknown, timestamp: number): void {
-    this.context.forward({ key, value: this.spec.joiner(left as VL | null, right as VR | null, key), timestamp, headers: {} });
+  private forward(key: K, left: unknown, right: unknown, timestamp: number, headers: Headers): void {
+    this.context.forward({ key, value: this.spec.joiner(left as VL | null, right as VR | null, key), timestamp, headers });
   }
 
   private keyBytes(key: K): Buffer {

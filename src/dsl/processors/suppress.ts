@@ -5,10 +5,13 @@
  * whose end is inclusive: sessions and sliding windows). Windows close in end order;
  * `closedThrough` remembers how far windows are closed, so a window never yields a second result.
  *
+ * A result goes out with the time and headers of the window's latest update, as in Kafka Streams.
+ *
  * The buffer is mirrored in a logged key-value store, like Kafka Streams' suppression buffer, so
  * results held back when the application stops are restored and still emitted once. Store keys
  * are `[window end, 8 bytes][windowed key]` (window end order); the empty key holds `closedThrough`.
  */
+import type { Headers } from '../../broker/types.js';
 import { logger } from '../../logger.js';
 import type { Processor, ProcessorContext, ProcessorSupplier, StreamRecord } from '../../processor/api.js';
 import type { Serde } from '../../serde/types.js';
@@ -28,6 +31,7 @@ interface Buffered<K, V> {
   readonly oldValue: V | null;
   newValue: V | null;
   timestamp: number;
+  headers: Headers;
 }
 
 export interface SuppressSpec<K, V> {
@@ -84,12 +88,20 @@ class SuppressProcessor<K, V> implements Processor<Windowed<K>, Change<V>, Windo
     const id = storeKey.toString('latin1');
     let entry = this.buffer.get(id);
     if (entry === undefined) {
-      entry = { storeKey, key: record.key, oldValue: record.value.oldValue, newValue: record.value.newValue, timestamp: record.timestamp };
+      entry = {
+        storeKey,
+        key: record.key,
+        oldValue: record.value.oldValue,
+        newValue: record.value.newValue,
+        timestamp: record.timestamp,
+        headers: record.headers,
+      };
       this.buffer.set(id, entry);
       this.earliestEnd = Math.min(this.earliestEnd, record.key.window.end);
     } else {
       entry.newValue = record.value.newValue;
       entry.timestamp = record.timestamp;
+      entry.headers = record.headers;
     }
     this.store.put(storeKey, this.encode(entry));
   }
@@ -118,7 +130,7 @@ class SuppressProcessor<K, V> implements Processor<Windowed<K>, Change<V>, Windo
       this.store.delete(entry.storeKey);
       // A window whose result was deleted and never existed downstream has nothing to emit.
       if (entry.newValue === null && entry.oldValue === null) continue;
-      this.context.forward({ key: entry.key, value: change(entry.newValue, entry.oldValue), timestamp: entry.timestamp, headers: {} });
+      this.context.forward({ key: entry.key, value: change(entry.newValue, entry.oldValue), timestamp: entry.timestamp, headers: entry.headers });
     }
   }
 
@@ -130,15 +142,33 @@ class SuppressProcessor<K, V> implements Processor<Windowed<K>, Change<V>, Windo
     return out;
   }
 
-  /** `[timestamp, double][old value][new value]`, each value as a signed 4-byte length (-1: null) and its bytes. */
+  /**
+   * `[timestamp, double][old value][new value][headers]`, each value as a signed 4-byte length (-1:
+   * null) and its bytes; headers as their count (4 bytes), then each name and value as a 4-byte
+   * length and its bytes (the name in UTF-8).
+   */
   private encode(entry: Buffered<K, V>): Buffer {
     const parts: Buffer[] = [Buffer.allocUnsafe(8)];
     parts[0].writeDoubleBE(entry.timestamp);
+    const length = (n: number) => {
+      const bytes = Buffer.allocUnsafe(4);
+      bytes.writeInt32BE(n);
+      parts.push(bytes);
+    };
     for (const value of [entry.oldValue, entry.newValue]) {
       const bytes = value === null ? null : this.spec.valueSerde.serialize(value, this.spec.storeName);
-      const length = Buffer.allocUnsafe(4);
-      length.writeInt32BE(bytes === null ? -1 : bytes.length);
-      parts.push(length, ...(bytes === null ? [] : [bytes]));
+      length(bytes === null ? -1 : bytes.length);
+      if (bytes !== null) parts.push(bytes);
+    }
+    const names = Object.keys(entry.headers);
+    length(names.length);
+    for (const name of names) {
+      const nameBytes = Buffer.from(name, 'utf8');
+      const value = entry.headers[name];
+      length(nameBytes.length);
+      parts.push(nameBytes);
+      length(value.length);
+      parts.push(value);
     }
     return Buffer.concat(parts);
   }
@@ -152,12 +182,25 @@ class SuppressProcessor<K, V> implements Processor<Windowed<K>, Change<V>, Windo
       values.push(length < 0 ? null : this.spec.valueSerde.deserialize(data.subarray(offset, offset + length), this.spec.storeName));
       offset += Math.max(length, 0);
     }
+    // Entries buffered before headers were kept end after the new value.
+    const headers: Headers = {};
+    const headerCount = offset < data.length ? data.readInt32BE(offset) : 0;
+    offset += 4;
+    for (let i = 0; i < headerCount; i++) {
+      const nameLength = data.readInt32BE(offset);
+      const name = data.toString('utf8', offset + 4, offset + 4 + nameLength);
+      offset += 4 + nameLength;
+      const valueLength = data.readInt32BE(offset);
+      headers[name] = Buffer.from(data.subarray(offset + 4, offset + 4 + valueLength));
+      offset += 4 + valueLength;
+    }
     return {
       storeKey,
       key: this.spec.keySerde.deserialize(storeKey.subarray(TIME_BYTES), this.spec.storeName),
       oldValue: values[0],
       newValue: values[1],
       timestamp: data.readDoubleBE(0),
+      headers,
     };
   }
 }

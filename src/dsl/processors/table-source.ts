@@ -26,14 +26,14 @@ class TableSourceProcessor<K, V> implements Processor<K, V | null, K, Change<V>>
     }
     const { key, value } = record;
     if (value === null) {
-      const oldValue = this.store.delete(key);
+      const oldValue = this.store.delete(key, record.headers);
       // A tombstone for a key the table does not have changes nothing.
-      if (oldValue !== undefined) this.forwarder.maybeForward(key, null, oldValue, record.timestamp);
+      if (oldValue !== undefined) this.forwarder.maybeForward(key, null, oldValue, record.timestamp, record.headers);
       return;
     }
     const oldValue = this.store.get(key);
-    this.store.put(key, value);
-    this.forwarder.maybeForward(key, value, oldValue ?? null, record.timestamp);
+    this.store.put(key, value, record.headers);
+    this.forwarder.maybeForward(key, value, oldValue ?? null, record.timestamp, record.headers);
   }
 }
 

@@ -2,7 +2,8 @@
  * The processor behind aggregations over `TimeWindows` (tumbling and hopping): folds each record
  * into every window containing it, in a window store, and forwards each window's new result as a
  * KTable change keyed by `Windowed<K>`: through the store's cache when it has one (once per window
- * per commit, with the result last forwarded as old value), else right away.
+ * per commit, with the result last forwarded as old value, and the headers of the window's latest
+ * record), else right away (with the record's headers).
  *
  * A window closes when the highest timestamp this processor has seen (its stream time) reaches the
  * window's end + grace; a record whose windows are all closed is dropped, counted in the task's
@@ -34,13 +35,13 @@ class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K
     this.context = context;
     this.store = context.getStateStore(this.storeName);
     const sizeMs = this.windows.sizeMs;
-    this.cached = this.store.setFlushListener((key, start, newValue, oldValue, timestamp) =>
-      context.forward({ key: { key, window: { start, end: start + sizeMs } }, value: change(newValue, oldValue), timestamp, headers: {} }),
+    this.cached = this.store.setFlushListener((key, start, newValue, oldValue, timestamp, headers) =>
+      context.forward({ key: { key, window: { start, end: start + sizeMs } }, value: change(newValue, oldValue), timestamp, headers }),
     );
   }
 
   process(record: StreamRecord<K, V>): void {
-    const { key, value, timestamp } = record;
+    const { key, value, timestamp, headers } = record;
     if (key === null || value === null) {
       this.context.countDroppedRecord();
       return;
@@ -54,8 +55,8 @@ class WindowedAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K
       if (end <= closeTime) continue;
       const oldValue = this.store.get(key, start);
       const newValue = this.fold(key, value, oldValue);
-      this.store.put(key, newValue, start);
-      if (!this.cached) this.context.forward({ key: { key, window: { start, end } }, value: change(newValue, oldValue), timestamp, headers: record.headers });
+      this.store.put(key, newValue, start, headers);
+      if (!this.cached) this.context.forward({ key: { key, window: { start, end } }, value: change(newValue, oldValue), timestamp, headers });
       updated = true;
     }
     if (!updated) {

@@ -80,6 +80,8 @@ export interface ConsumerOptions {
    * rest of the group through the assignment: see `Consumer.groupAssignment`.
    */
   hostInfo?: string;
+  /** Standby copies the group leader names per task besides its owner (Kafka adapter only). Default 0. */
+  numStandbyReplicas?: number;
 }
 
 /** One member of a consumer group and the partitions it was assigned. */
@@ -108,6 +110,12 @@ export interface Consumer {
    * not every adapter implements it.
    */
   groupAssignment?(): MemberAssignment[];
+  /**
+   * The partitions of the tasks this member keeps standby copies of (see
+   * `ConsumerOptions.numStandbyReplicas`), as of its last rebalance. Optional: an adapter without
+   * it has no standbys.
+   */
+  standbyAssignment?(): TopicPartition[];
   close(): Promise<void>;
 }
 

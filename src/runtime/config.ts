@@ -42,6 +42,12 @@ export interface StreamsConfig {
    */
   sessionTimeoutMs?: number;
   /**
+   * How many other instances keep a warm copy of each stateful task's persistent stores, fed from
+   * its changelog, so that the task moving there (its instance failed or left) only restores what
+   * the copy had not read yet. Default 0. Kafka broker only: the embedded broker runs no standbys.
+   */
+  numStandbyReplicas?: number;
+  /**
    * `host:port` where this instance answers interactive queries (see `StreamsApp.serveQueries`);
    * shared with the group so any instance can route a key to the one that holds it.
    */
@@ -92,6 +98,7 @@ const KNOWN_KEYS: ReadonlyArray<keyof StreamsConfig> = [
   'globalBootstrapTimeoutMs',
   'statusLogIntervalMs',
   'sessionTimeoutMs',
+  'numStandbyReplicas',
   'applicationServer',
   'embeddedDataDir',
   'instanceId',
@@ -210,6 +217,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     globalBootstrapTimeoutMs: positiveInteger(config, 'globalBootstrapTimeoutMs', 120_000),
     statusLogIntervalMs: positiveInteger(config, 'statusLogIntervalMs', 30_000),
     sessionTimeoutMs: positiveInteger(config, 'sessionTimeoutMs', 10_000),
+    numStandbyReplicas: nonNegativeInteger(config, 'numStandbyReplicas', 0),
     applicationServer: applicationServer(config),
     embeddedDataDir: config.embeddedDataDir,
     clientId: config.clientId ?? applicationId,

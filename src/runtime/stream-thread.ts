@@ -12,6 +12,10 @@
  * from the last commit: nothing lost, possibly duplicated.
  * Commit (exactly-once v2): the same records and the input offsets go into one transaction per
  * commit interval on one transactional producer; consumers read committed data only.
+ *
+ * Standby tasks (`numStandbyReplicas` > 0) follow the standby assignment of each rebalance and
+ * catch up with their changelogs every commit interval, off the serial queue: reading a changelog
+ * takes a broker round trip or more, which processing does not wait for.
  */
 import type { Broker, Consumer, MemberAssignment, Producer, RecordBatch, TopicPartition } from '../broker/types.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +39,8 @@ export class StreamThread {
   private lastCommitAt = Date.now();
   private transactionOpen = false;
   private ticker: NodeJS.Timeout | undefined;
+  private standbyTicker: NodeJS.Timeout | undefined;
+  private standbyCatchingUp = false;
   private stopped = false;
   /** Records processed since start, for logs and tests. */
   processedRecords = 0;
@@ -68,6 +74,7 @@ export class StreamThread {
       maxBatchRecords: this.config.maxBatchRecords,
       sessionTimeoutMs: this.config.sessionTimeoutMs,
       hostInfo: this.config.applicationServer,
+      numStandbyReplicas: this.config.numStandbyReplicas,
       rebalanceListener: {
         onPartitionsRevoked: (partitions) => this.serially(() => this.revoke(partitions)),
         onPartitionsAssigned: (partitions) => this.serially(() => this.assign(partitions)),
@@ -81,6 +88,20 @@ export class StreamThread {
       this.serially(() => this.tick()).catch((err: Error) => this.events.onFatalError(err));
     }, this.config.wallClockTickMs);
     this.ticker.unref();
+    if (this.config.numStandbyReplicas > 0) {
+      this.standbyTicker = setInterval(() => this.catchUpStandbys(), this.config.commitIntervalMs);
+      this.standbyTicker.unref();
+    }
+  }
+
+  /** Best effort: a standby that fails to read now is behind, and tries again next interval. */
+  private catchUpStandbys(): void {
+    if (this.stopped || this.standbyCatchingUp) return;
+    this.standbyCatchingUp = true;
+    this.tasks
+      .catchUpStandbys()
+      .catch((err: Error) => this.log.warn({ err }, 'standby tasks could not catch up with their changelogs'))
+      .finally(() => (this.standbyCatchingUp = false));
   }
 
   /** Every group member's partitions and host info, as of the last rebalance (empty if the adapter cannot tell). */
@@ -98,22 +119,27 @@ export class StreamThread {
     if (this.stopped) return;
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
+    if (this.standbyTicker) clearInterval(this.standbyTicker);
     await this.serially(async () => {
       const all = this.tasks.all();
       await this.commit(all);
       await this.tasks.close(all, true);
     });
     await this.consumer?.close();
+    await this.tasks.closeStandbys();
   }
 
   /** Closes without committing (after a fatal error): uncommitted work is replayed by whoever takes over. */
   async abandon(): Promise<void> {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
+    if (this.standbyTicker) clearInterval(this.standbyTicker);
     if (this.transactionOpen) await this.producer.abortTransaction().catch(() => undefined);
     this.collector.discard();
     await this.consumer?.close().catch(() => undefined);
     await this.tasks.close(this.tasks.all(), false).catch(() => undefined);
+    // A standby's checkpoint holds however far it read, whatever failed elsewhere.
+    await this.tasks.closeStandbys().catch(() => undefined);
   }
 
   private serially<T>(step: () => Promise<T> | T): Promise<T> {
@@ -221,6 +247,14 @@ export class StreamThread {
     this.events.onRebalanceStart();
     const created = await this.tasks.assign(partitions);
     if (created.length) this.log.info({ tasks: created.map((t) => t.id) }, 'tasks assigned');
+    // Not awaited: a new standby's first restore may be long, and the active tasks need not wait for it.
+    const standby = this.consumer?.standbyAssignment?.() ?? [];
+    this.tasks
+      .assignStandbys(standby)
+      .then(() => {
+        if (standby.length > 0) this.log.info({ standbyTasks: this.tasks.standbyIds() }, 'standby tasks assigned');
+      })
+      .catch((err: Error) => this.log.warn({ err }, 'standby tasks could not be opened'));
     this.events.onRebalanceEnd();
   }
 }

@@ -128,6 +128,11 @@ export class StreamsApp {
     return this.stateManager?.restoredRecords ?? 0;
   }
 
+  /** Changelog records applied to standby tasks' stores (warm copies of tasks active elsewhere) since start. */
+  get standbyRecords(): number {
+    return this.stateManager?.standbyRecords ?? 0;
+  }
+
   /** A read-only view of the key-value store `name` over this instance's tasks. */
   keyValueStore<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
     this.queryableStores(name);

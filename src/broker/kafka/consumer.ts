@@ -87,7 +87,7 @@ export class KafkaConsumer implements Consumer {
     const sessionTimeout = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
     this.heartbeatIntervalMs = Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, Math.floor(sessionTimeout / 3));
     this.maxBatchRecords = options.maxBatchRecords ?? Number.POSITIVE_INFINITY;
-    this.assignor = new TaskAssignor(options.hostInfo);
+    this.assignor = new TaskAssignor(options.hostInfo, options.numStandbyReplicas);
     const config = {
       groupId: options.groupId,
       sessionTimeout,
@@ -168,6 +168,10 @@ export class KafkaConsumer implements Consumer {
 
   groupAssignment(): MemberAssignment[] {
     return this.assignor.groupAssignment();
+  }
+
+  standbyAssignment(): TopicPartition[] {
+    return this.assignor.standbyAssignment();
   }
 
   /** Lets the in-flight batch finish, revokes everything (the last chance to commit), leaves the group. */

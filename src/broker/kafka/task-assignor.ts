@@ -27,6 +27,12 @@
  * member that does. The leader deals out only topics its own metadata knows, i.e. those it
  * subscribes to itself: kafkajs' cluster fetches no metadata for other topics.
  *
+ * Standby replicas (`numStandbyReplicas` N > 0): the leader also names, for every task, up to N
+ * members other than its owner that keep a warm copy of its state (see `assignStandbys`); each
+ * member finds its own in its assignment user data and states them in its next subscription. A
+ * task whose owner left then goes, when the balance allows, to a member that stood by for it, and
+ * standbys stay where they are when they can, so the warm copies stay useful.
+ *
  * User data is versioned JSON; data that does not parse counts as none (no claims, no host info).
  */
 import { AssignerProtocol, type Assigner, type GroupMember, type PartitionAssigner } from 'kafkajs';
@@ -49,11 +55,15 @@ interface SubscriptionData {
   /** The generation `owned` was assigned in. */
   generation: number;
   owned: PartitionsByTopic;
+  /** The standby tasks' partitions this member was given at that generation. */
+  standby?: PartitionsByTopic;
 }
 
 interface AssignmentData {
   version: number;
   members: Array<{ hostInfo?: string; partitions: PartitionsByTopic }>;
+  /** The receiving member's standby tasks' partitions. */
+  standby?: PartitionsByTopic;
 }
 
 /** One member as the leader sees it. */
@@ -62,6 +72,8 @@ export interface TaskMember {
   topics: string[];
   generation: number;
   owned: TopicPartition[];
+  /** Tasks (partition numbers) it kept standby copies of. */
+  standby?: number[];
   hostInfo?: string;
 }
 
@@ -98,11 +110,13 @@ function decodeMember({ memberId, memberMetadata }: GroupMember): TaskMember {
   const { topics, userData } = AssignerProtocol.MemberMetadata.decode(memberMetadata) ?? { topics: [], userData: undefined };
   const data = parseUserData<SubscriptionData>(userData);
   const owned = data && isPartitionsByTopic(data.owned) ? toTopicPartitions(data.owned) : [];
+  const standby = data && isPartitionsByTopic(data.standby) ? toTopicPartitions(data.standby) : [];
   return {
     memberId,
     topics,
     generation: data && Number.isInteger(data.generation) ? data.generation : NO_GENERATION,
     owned,
+    standby: [...new Set(standby.map((p) => p.partition))],
     hostInfo: typeof data?.hostInfo === 'string' ? data.hostInfo : undefined,
   };
 }
@@ -149,13 +163,20 @@ export function assignTasks(members: TaskMember[], partitionCounts: Map<string, 
     extra--;
   }
 
-  // The rest, in order, each to the least loaded member: that keeps everyone within one task of each other.
+  // The rest, in order: to a member that stood by for the task if it is under its share (`base`,
+  // or `base` + 1 while such slots are left), else to the least loaded member. Either keeps
+  // everyone within one task of each other.
   const kept = new Set([...tasksOf.values()].flat());
   for (let task = 0; task < taskCount; task++) {
     if (kept.has(task)) continue;
-    let least = ids[0];
-    for (const id of ids) if (tasksOf.get(id)!.length < tasksOf.get(least)!.length) least = id;
-    tasksOf.get(least)!.push(task);
+    const load = (id: string) => tasksOf.get(id)!.length;
+    let chosen = ids.find((id) => byId.get(id)!.standby?.includes(task) && (load(id) < base || (load(id) === base && extra > 0)));
+    if (chosen === undefined) {
+      chosen = ids[0];
+      for (const id of ids) if (load(id) < load(chosen)) chosen = id;
+    }
+    if (load(chosen) === base) extra--;
+    tasksOf.get(chosen)!.push(task);
   }
 
   // Tasks to partitions; a topic the owner does not subscribe to goes to the least loaded member that does.
@@ -178,6 +199,30 @@ export function assignTasks(members: TaskMember[], partitionCounts: Map<string, 
 }
 
 /**
+ * Standby tasks (partition numbers) per member: each task of `active` (its partitions, per
+ * member) gets up to `replicas` members other than its owner, preferring those that already hold
+ * its state (stood by for it or owned it), then those with the fewest standbys so far, then by
+ * member id, so every leader computes the same.
+ */
+export function assignStandbys(members: TaskMember[], active: Map<string, TopicPartition[]>, replicas: number): Map<string, number[]> {
+  const result = new Map<string, number[]>(members.map((m) => [m.memberId, []]));
+  if (replicas <= 0) return result;
+  const ids = members.map((m) => m.memberId).sort();
+  const byId = new Map(members.map((m) => [m.memberId, m]));
+  const owner = new Map<number, string>();
+  for (const [id, partitions] of active) for (const { partition } of partitions) owner.set(partition, id);
+  const holds = (id: string, task: number) =>
+    byId.get(id)!.standby?.includes(task) === true || byId.get(id)!.owned.some((p) => p.partition === task);
+  for (const task of [...owner.keys()].sort((a, b) => a - b)) {
+    const candidates = ids
+      .filter((id) => id !== owner.get(task))
+      .sort((a, b) => Number(holds(b, task)) - Number(holds(a, task)) || result.get(a)!.length - result.get(b)!.length);
+    for (const id of candidates.slice(0, replicas)) result.get(id)!.push(task);
+  }
+  return result;
+}
+
+/**
  * One consumer's side of the assigner: what it states when joining, and what it learnt at the
  * last SyncGroup. `partitionAssigner` is what the kafkajs consumer is created with.
  */
@@ -185,8 +230,17 @@ export class TaskAssignor {
   private owned: TopicPartition[] = [];
   private generation = NO_GENERATION;
   private group: MemberAssignment[] = [];
+  private standby: TopicPartition[] = [];
 
-  constructor(private readonly hostInfo?: string) {}
+  constructor(
+    private readonly hostInfo?: string,
+    private readonly numStandbyReplicas = 0,
+  ) {}
+
+  /** The partitions of the tasks this member keeps standby copies of, as of the last SyncGroup. */
+  standbyAssignment(): TopicPartition[] {
+    return this.standby.slice();
+  }
 
   /** Every member's host info and partitions, as of the last SyncGroup; empty before the first. */
   groupAssignment(): MemberAssignment[] {
@@ -199,6 +253,7 @@ export class TaskAssignor {
     this.owned = decoded ? toTopicPartitions(decoded.assignment) : [];
     this.generation = generationId;
     const data = parseUserData<AssignmentData>(decoded?.userData);
+    this.standby = isPartitionsByTopic(data?.standby) ? toTopicPartitions(data.standby) : [];
     this.group = Array.isArray(data?.members)
       ? data.members
           .filter((m) => isPartitionsByTopic(m?.partitions))
@@ -220,6 +275,7 @@ export class TaskAssignor {
           ...(this.hostInfo !== undefined ? { hostInfo: this.hostInfo } : {}),
           generation: this.generation,
           owned: toPartitionsByTopic(this.owned),
+          ...(this.standby.length > 0 ? { standby: toPartitionsByTopic(this.standby) } : {}),
         };
         return {
           name: TASK_ASSIGNOR_NAME,
@@ -240,6 +296,7 @@ export class TaskAssignor {
           else log.warn({ topic }, 'no metadata for a subscribed topic on the group leader: its partitions stay unassigned');
         }
         const assignment = assignTasks(decoded, partitionCounts);
+        const standbys = assignStandbys(decoded, assignment, this.numStandbyReplicas);
         const group: AssignmentData = {
           version: USER_DATA_VERSION,
           members: decoded.map((m) => ({
@@ -247,13 +304,17 @@ export class TaskAssignor {
             partitions: toPartitionsByTopic(assignment.get(m.memberId)!),
           })),
         };
-        const userData = Buffer.from(JSON.stringify(group));
+        // A standby task is partition N of every topic the member subscribes to, like an active one.
+        const standbyPartitions = (m: TaskMember) =>
+          standbys.get(m.memberId)!.flatMap((task) =>
+            m.topics.filter((topic) => task < (partitionCounts.get(topic) ?? 0)).map((topic) => ({ topic, partition: task })),
+          );
         return decoded.map((m) => ({
           memberId: m.memberId,
           memberAssignment: AssignerProtocol.MemberAssignment.encode({
             version: PROTOCOL_VERSION,
             assignment: toPartitionsByTopic(assignment.get(m.memberId)!),
-            userData,
+            userData: Buffer.from(JSON.stringify({ ...group, standby: toPartitionsByTopic(standbyPartitions(m)) })),
           }),
         }));
       },

@@ -118,7 +118,10 @@ export class StreamsApp {
     return this.taskManager?.droppedRecordsTotal() ?? 0;
   }
 
-  /** Consumer lag per `topic:partition` owned here, as of each partition's last fetched batch. */
+  /**
+   * Consumer lag per `topic:partition` owned here, as of each partition's last fetched batch. A
+   * partition appears once a batch of it was fetched since it was (re)assigned here.
+   */
   lag(): Map<string, number> {
     return new Map(this.thread?.lag ?? []);
   }

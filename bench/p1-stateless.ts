@@ -20,23 +20,15 @@
  * rounds reverse it).
  * BENCH_SKIP_KAFKA=1 leaves the Kafka rows out (reported as not measured).
  */
-import type { Kafka } from 'kafkajs';
 import { EmbeddedBroker } from '../src/broker/embedded/index.js';
 import type { Broker, ProducerRecord } from '../src/broker/types.js';
 import { StreamsBuilder } from '../src/dsl/streams-builder.js';
 import { StreamsApp } from '../src/runtime/streams-app.js';
 import { Serdes } from '../src/serde/index.js';
 import type { Topology } from '../src/topology/topology.js';
-import {
-  cleanUpKafka,
-  createTopics,
-  endOffsetSum,
-  kafkaBrokers,
-  kafkaUnreachable,
-  produceWorkload,
-  rawKafka,
-} from './lib/kafka.js';
-import { startBrokerPassThrough, startKafkajsPassThrough, type RunningPipe } from './lib/passthrough.js';
+import { appCheck, failedRow, notMeasured, pipeCheck, settleHeap, type RowBase } from './lib/harness.js';
+import { createTopics, endOffsetSum, kafkaBrokers, kafkaSkipReason, produceWorkload, withBenchKafka } from './lib/kafka.js';
+import { startBrokerPassThrough, startKafkajsPassThrough } from './lib/passthrough.js';
 import { ratioOf, type BenchRow, type SuiteResult } from './lib/report.js';
 import { envCount, onInterrupt, type Suite, type SuiteContext } from './lib/suite.js';
 import { now, waitForCount, type CompletionResult } from './lib/timing.js';
@@ -62,12 +54,7 @@ export function p1Topology(input: string, output: string): Topology {
   return builder.build();
 }
 
-function rowFrom(
-  base: Pick<BenchRow, 'id' | 'label' | 'records'>,
-  result: CompletionResult,
-  expected: number,
-  outputName: string,
-): BenchRow {
+function rowFrom(base: RowBase, result: CompletionResult, expected: number, outputName: string): BenchRow {
   if (!result.completed) {
     return {
       ...base,
@@ -87,14 +74,6 @@ function rowFrom(
   };
 }
 
-function failedRow(base: Pick<BenchRow, 'id' | 'label' | 'records'>, err: unknown): BenchRow {
-  return { ...base, status: 'failed', note: (err as Error)?.message ?? String(err) };
-}
-
-function notMeasured(base: Pick<BenchRow, 'id' | 'label' | 'records'>, why: string): BenchRow {
-  return { ...base, status: 'not measured', note: why };
-}
-
 /** P1 written by hand for kafkajs (the c-json row): the same JSON work as the topology, no engine. */
 function handWrittenP1(value: Buffer | null): Buffer | undefined {
   if (value === null) return undefined;
@@ -102,26 +81,8 @@ function handWrittenP1(value: Buffer | null): Buffer | undefined {
   return isWarm(reading) ? Buffer.from(JSON.stringify(summarize(reading)), 'utf8') : undefined;
 }
 
-/** With `node --expose-gc`, collect the previous row's garbage so the next row does not pay for it. */
-function settleHeap(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
 async function sumEndOffsets(broker: Broker, topic: string): Promise<number> {
   return (await broker.endOffsets(topic)).reduce((a, b) => a + b, 0);
-}
-
-/** Throws (stopping the wait) once the app has failed. */
-function appCheck(app: StreamsApp): () => void {
-  return () => {
-    if (app.state === 'ERROR' || app.error) throw app.error ?? new Error(`app is in state ${app.state}`);
-  };
-}
-
-function pipeCheck(pipe: RunningPipe): () => void {
-  return () => {
-    if (pipe.error) throw pipe.error;
-  };
 }
 
 async function produceEmbedded(broker: Broker, topic: string, workload: Workload, n: number): Promise<void> {
@@ -204,6 +165,8 @@ async function embeddedRows(ctx: SuiteContext, workload: Workload, n: number, ro
   await broker.connect();
   const prefix = `${ctx.runId}-p1-emb`;
   const input = `${prefix}-in`;
+  const waitForOutput = (output: string, target: number, startedAt: number, check: () => void) =>
+    waitForCount({ count: () => sumEndOffsets(broker, output), target, startedAt, intervalMs: 5, timeoutMs: EMBEDDED_ROW_TIMEOUT_MS, check });
 
   const measureRef = async (round: number): Promise<BenchRow> => {
     const output = `${prefix}-ref-out-${round}`;
@@ -217,14 +180,7 @@ async function embeddedRows(ctx: SuiteContext, workload: Workload, n: number, ro
         maxBatchRecords: MAX_BATCH_RECORDS,
       });
       try {
-        const result = await waitForCount({
-          count: () => sumEndOffsets(broker, output),
-          target: n,
-          startedAt,
-          intervalMs: 5,
-          timeoutMs: EMBEDDED_ROW_TIMEOUT_MS,
-          check: pipeCheck(pipe),
-        });
+        const result = await waitForOutput(output, n, startedAt, pipeCheck(pipe));
         return rowFrom(refBase, result, n, output);
       } finally {
         await pipe.close();
@@ -244,14 +200,7 @@ async function embeddedRows(ctx: SuiteContext, workload: Workload, n: number, ro
       try {
         const startedAt = now();
         await app.start();
-        const result = await waitForCount({
-          count: () => sumEndOffsets(broker, output),
-          target: expected,
-          startedAt,
-          intervalMs: 5,
-          timeoutMs: EMBEDDED_ROW_TIMEOUT_MS,
-          check: appCheck(app),
-        });
+        const result = await waitForOutput(output, expected, startedAt, appCheck(app));
         return rowFrom(aBase, result, expected, output);
       } finally {
         await app.close();
@@ -310,7 +259,7 @@ function kafkaOrder(): string[] {
 }
 
 interface KafkaRowSpec {
-  base: Pick<BenchRow, 'id' | 'label' | 'records'>;
+  base: RowBase;
   /** Output records to wait for. */
   expected: number;
   /** Undefined for the engine row. */
@@ -338,11 +287,8 @@ async function kafkaRows(ctx: SuiteContext, workload: Workload, n: number, round
       pipe: { mode: 'pipelined', mapValue: handWrittenP1 },
     },
   ];
-  const unreachable = process.env.BENCH_SKIP_KAFKA ? 'skipped: BENCH_SKIP_KAFKA is set' : await kafkaUnreachable(brokers);
-  if (unreachable) {
-    const why = `Kafka at ${brokers.join(',')} not used (${unreachable}): NOT MEASURED`;
-    return specs.map((spec) => notMeasured(spec.base, why));
-  }
+  const skipped = await kafkaSkipReason(brokers);
+  if (skipped) return specs.map((spec) => notMeasured(spec.base, skipped));
 
   const prefix = `${ctx.runId}-p1-kafka`;
   const input = `${prefix}-in`;
@@ -350,61 +296,42 @@ async function kafkaRows(ctx: SuiteContext, workload: Workload, n: number, round
   const nameOf = (id: string, round: number) => `${prefix}-${id}-r${round}`;
   const groups = specs.flatMap((spec) => Array.from({ length: rounds }, (_, r) => nameOf(spec.base.id, r + 1)));
   const order = kafkaOrder();
-  const kafka: Kafka = rawKafka(brokers, 'tributary-bench');
-  const cleanUp = () => cleanUpKafka(kafka, prefix, groups);
-  const cleanUpDone = onInterrupt(cleanUp);
-  const admin = kafka.admin();
-  await admin.connect();
-
-  const measure = async (spec: KafkaRowSpec, round: number): Promise<BenchRow> => {
-    const name = nameOf(spec.base.id, round);
-    const output = `${name}-out`;
-    const count = () => endOffsetSum(admin, output);
-    try {
-      await createTopics(admin, [output], PARTITIONS);
-      if (spec.pipe) {
-        const startedAt = now();
-        const pipe = await startKafkajsPassThrough(kafka, { input, output, groupId: name, ...spec.pipe });
-        const closed = onInterrupt(() => pipe.close());
+  return withBenchKafka(brokers, prefix, groups, (m) => ctx.log(m), async (kafka, admin) => {
+    const measure = async (spec: KafkaRowSpec, round: number): Promise<BenchRow> => {
+      const name = nameOf(spec.base.id, round);
+      const output = `${name}-out`;
+      const wait = (startedAt: number, check: () => void) =>
+        waitForCount({ count: () => endOffsetSum(admin, output), target: spec.expected, startedAt, intervalMs: 100, timeoutMs: KAFKA_ROW_TIMEOUT_MS, check });
+      try {
+        await createTopics(admin, [output], PARTITIONS);
+        if (spec.pipe) {
+          const startedAt = now();
+          const pipe = await startKafkajsPassThrough(kafka, { input, output, groupId: name, ...spec.pipe });
+          const closed = onInterrupt(() => pipe.close());
+          try {
+            const result = await wait(startedAt, pipeCheck(pipe));
+            return rowFrom(spec.base, result, spec.expected, output);
+          } finally {
+            await pipe.close();
+            closed();
+          }
+        }
+        const app = new StreamsApp(p1Topology(input, output), { applicationId: name, brokers });
+        const closed = onInterrupt(() => app.close());
         try {
-          const result = await waitForCount({
-            count,
-            target: spec.expected,
-            startedAt,
-            intervalMs: 100,
-            timeoutMs: KAFKA_ROW_TIMEOUT_MS,
-            check: pipeCheck(pipe),
-          });
+          const startedAt = now();
+          await app.start();
+          const result = await wait(startedAt, appCheck(app));
           return rowFrom(spec.base, result, spec.expected, output);
         } finally {
-          await pipe.close();
+          await app.close();
           closed();
         }
+      } catch (err) {
+        return failedRow(spec.base, err);
       }
-      const app = new StreamsApp(p1Topology(input, output), { applicationId: name, brokers });
-      const closed = onInterrupt(() => app.close());
-      try {
-        const startedAt = now();
-        await app.start();
-        const result = await waitForCount({
-          count,
-          target: spec.expected,
-          startedAt,
-          intervalMs: 100,
-          timeoutMs: KAFKA_ROW_TIMEOUT_MS,
-          check: appCheck(app),
-        });
-        return rowFrom(spec.base, result, spec.expected, output);
-      } finally {
-        await app.close();
-        closed();
-      }
-    } catch (err) {
-      return failedRow(spec.base, err);
-    }
-  };
+    };
 
-  try {
     await createTopics(admin, [input], PARTITIONS);
     ctx.log(`kafka: producing ${n.toLocaleString('en-US')} records to ${brokers.join(',')}`);
     await produceWorkload(kafka, input, workload, n);
@@ -426,12 +353,7 @@ async function kafkaRows(ctx: SuiteContext, workload: Workload, n: number, round
     b.ratios = [bc, ratioOf(b, cPipe), ratioOf(b, cJson)].filter((r) => r !== undefined);
     b.target = { text: `b/c ≥ ${KAFKA_TARGET_RATIO}`, met: bc ? bc.value >= KAFKA_TARGET_RATIO : undefined };
     return [b, c, cPipe, cJson];
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-    const problems = await cleanUp();
-    cleanUpDone();
-    if (problems.length) ctx.log(`kafka clean-up: ${problems.join('; ')}`);
-  }
+  });
 }
 
 export const suite: Suite = {

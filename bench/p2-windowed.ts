@@ -28,7 +28,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { EmbeddedBroker } from '../src/broker/embedded/index.js';
 import { partitionForKey } from '../src/broker/partitioner.js';
 import type { Broker, ProducerRecord } from '../src/broker/types.js';
@@ -40,12 +40,13 @@ import { StreamsApp } from '../src/runtime/streams-app.js';
 import { Serdes } from '../src/serde/index.js';
 import { windowKey } from '../src/state/window-store.js';
 import type { Topology } from '../src/topology/topology.js';
-import { cleanUpKafka, createTopics, endOffsetSum, kafkaBrokers, kafkaUnreachable, produceWorkload, rawKafka } from './lib/kafka.js';
-import { startBrokerPassThrough, startKafkajsPassThrough, type RunningPipe } from './lib/passthrough.js';
+import { appCheck, failedRow, notMeasured, pipeCheck, settleHeap, type RowBase } from './lib/harness.js';
+import { createTopics, endOffsetSum, kafkaBrokers, kafkaSkipReason, produceWorkload, withBenchKafka } from './lib/kafka.js';
+import { startBrokerPassThrough, startKafkajsPassThrough } from './lib/passthrough.js';
 import { ratioOf, type BenchRow, type SuiteResult } from './lib/report.js';
-import { envCount, onInterrupt, type Suite, type SuiteContext } from './lib/suite.js';
+import { envCount, type Suite, type SuiteContext } from './lib/suite.js';
 import { now, waitForCount, type CompletionResult } from './lib/timing.js';
-import type { Workload } from './lib/workload.js';
+import { prng, type Workload } from './lib/workload.js';
 
 const PARTITIONS = 8;
 const SENSORS = 10_000;
@@ -59,7 +60,6 @@ const TARGET_RPS = 500_000;
 const EMBEDDED_ROW_TIMEOUT_MS = 60_000;
 const KAFKA_ROW_TIMEOUT_MS = 90_000;
 
-type Base = Pick<BenchRow, 'id' | 'label' | 'records'>;
 const COMMITTED = 'input records committed';
 
 export function p2Topology(input: string, output: string, storeType: 'in-memory' | 'persistent' = 'in-memory'): Topology {
@@ -72,19 +72,6 @@ export function p2Topology(input: string, output: string, storeType: 'in-memory'
     .toStream()
     .to(output);
   return builder.build();
-}
-
-/** xorshift32, as in the P1 workload: deterministic, fast. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
 }
 
 /** Zipf-skewed readings in the shape of the shared `Workload`, so Kafka pre-production can be reused. */
@@ -134,11 +121,7 @@ function rssSampler(): () => number {
   };
 }
 
-function settleHeap(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-function measured(base: Base, result: CompletionResult, peakRss: number, what: string): BenchRow {
+function measured(base: RowBase, result: CompletionResult, peakRss: number, what: string): BenchRow {
   const rss = `peak RSS ${peakRss.toFixed(0)} MiB`;
   if (!result.completed) {
     return { ...base, status: 'failed', wallMs: result.elapsedMs, note: `timed out with ${result.count}/${base.records} ${what}; ${rss}` };
@@ -148,23 +131,7 @@ function measured(base: Base, result: CompletionResult, peakRss: number, what: s
   return { ...base, status: 'measured', wallMs: result.elapsedMs, firstOutputMs, recordsPerSec: base.records / (result.elapsedMs / 1000), note: rss };
 }
 
-function failed(base: Base, err: unknown): BenchRow {
-  return { ...base, status: 'failed', note: (err as Error)?.message ?? String(err) };
-}
-
 const sum = (offsets: readonly (number | null)[]) => offsets.reduce<number>((a, b) => a + (b ?? 0), 0);
-
-function appCheck(app: StreamsApp): () => void {
-  return () => {
-    if (app.state === 'ERROR' || app.error) throw app.error ?? new Error(`app is in state ${app.state}`);
-  };
-}
-
-function pipeCheck(pipe: RunningPipe): () => void {
-  return () => {
-    if (pipe.error) throw pipe.error;
-  };
-}
 
 async function produceEmbedded(broker: Broker, topic: string, records: (i: number) => ProducerRecord, n: number): Promise<void> {
   const producer = broker.producer();
@@ -215,7 +182,7 @@ async function embeddedRows(ctx: SuiteContext, workload: ReturnType<typeof zipfW
         await pipe.close();
       }
     } catch (err) {
-      ref = failed(refBase, err);
+      ref = failedRow(refBase, err);
     }
 
     settleHeap();
@@ -243,7 +210,7 @@ async function embeddedRows(ctx: SuiteContext, workload: ReturnType<typeof zipfW
         await app.close();
       }
     } catch (err) {
-      a = failed(aBase, err);
+      a = failedRow(aBase, err);
     }
     a.ratios = [ratioOf(a, ref)].filter((r) => r !== undefined);
     a.target = { text: '≥ 500k rec/s', met: a.status === 'measured' ? (a.recordsPerSec ?? 0) >= TARGET_RPS : undefined };
@@ -293,7 +260,7 @@ async function restoreRows(ctx: SuiteContext, workload: ReturnType<typeof zipfWo
       const elapsedMs = now() - startedAt;
       ref = measured(refBase, { completed: read === n, elapsedMs, firstOutputMs: undefined, count: read }, peak(), 'records read');
     } catch (err) {
-      ref = failed(refBase, err);
+      ref = failedRow(refBase, err);
     }
 
     const rows: BenchRow[] = [];
@@ -332,7 +299,7 @@ async function restoreRows(ctx: SuiteContext, workload: ReturnType<typeof zipfWo
           await app.close();
         }
       } catch (err) {
-        rows.push(failed(base, err));
+        rows.push(failedRow(base, err));
       } finally {
         await rm(stateDir, { recursive: true, force: true });
       }
@@ -352,21 +319,13 @@ async function kafkaRows(ctx: SuiteContext, workload: ReturnType<typeof zipfWork
   const brokers = kafkaBrokers();
   const bBase = { id: 'b', label: 'Kafka: StreamsApp windowed count (1-min tumbling, 10k zipf keys)', records: n };
   const cBase = { id: 'c-pipe', label: 'Kafka: raw kafkajs pass-through, sends pipelined', records: n };
-  const unreachable = process.env.BENCH_SKIP_KAFKA ? 'skipped: BENCH_SKIP_KAFKA is set' : await kafkaUnreachable(brokers);
-  if (unreachable) {
-    const why = `Kafka at ${brokers.join(',')} not used (${unreachable}): NOT MEASURED`;
-    return [bBase, cBase].map((base) => ({ ...base, status: 'not measured' as const, note: why }));
-  }
+  const skipped = await kafkaSkipReason(brokers);
+  if (skipped) return [bBase, cBase].map((base) => notMeasured(base, skipped));
   const prefix = `${ctx.runId}-p2-kafka`;
   const input = `${prefix}-in`;
   const applicationId = `${prefix}-app`;
   const refGroup = `${prefix}-pipe`;
-  const kafka: Kafka = rawKafka(brokers, 'tributary-bench');
-  const cleanUp = () => cleanUpKafka(kafka, prefix, [applicationId, refGroup]);
-  const cleanUpDone = onInterrupt(cleanUp);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withBenchKafka(brokers, prefix, [applicationId, refGroup], (m) => ctx.log(m), async (kafka, admin) => {
     await createTopics(admin, [input, `${prefix}-app-out`, `${prefix}-pipe-out`], PARTITIONS);
     ctx.log(`kafka: producing ${n.toLocaleString('en-US')} readings to ${brokers.join(',')}`);
     await produceWorkload(kafka, input, workload, n);
@@ -392,7 +351,7 @@ async function kafkaRows(ctx: SuiteContext, workload: ReturnType<typeof zipfWork
         await pipe.close();
       }
     } catch (err) {
-      c = failed(cBase, err);
+      c = failedRow(cBase, err);
     }
 
     settleHeap();
@@ -418,18 +377,13 @@ async function kafkaRows(ctx: SuiteContext, workload: ReturnType<typeof zipfWork
         await app.close();
       }
     } catch (err) {
-      b = failed(bBase, err);
+      b = failedRow(bBase, err);
     } finally {
       await rm(stateDir, { recursive: true, force: true });
     }
     b.ratios = [ratioOf(b, c)].filter((r) => r !== undefined);
     return [b, c];
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-    const problems = await cleanUp();
-    cleanUpDone();
-    if (problems.length) ctx.log(`kafka clean-up: ${problems.join('; ')}`);
-  }
+  });
 }
 
 export const suite: Suite = {

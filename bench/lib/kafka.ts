@@ -4,6 +4,7 @@
  * the input of a Kafka row and its reference are produced the same way.
  */
 import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
+import { onInterrupt } from './suite.js';
 import type { Workload } from './workload.js';
 
 export function kafkaBrokers(): string[] {
@@ -32,6 +33,38 @@ export async function kafkaUnreachable(brokers: string[]): Promise<string | unde
     return (err as Error).message || String(err);
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Why a suite's Kafka rows are not measured (BENCH_SKIP_KAFKA set, or the cluster does not answer); else undefined. */
+export async function kafkaSkipReason(brokers: string[]): Promise<string | undefined> {
+  const unreachable = process.env.BENCH_SKIP_KAFKA ? 'skipped: BENCH_SKIP_KAFKA is set' : await kafkaUnreachable(brokers);
+  return unreachable ? `Kafka at ${brokers.join(',')} not used (${unreachable}): NOT MEASURED` : undefined;
+}
+
+/**
+ * Runs a suite's Kafka rows with a raw kafkajs client and a connected admin; afterwards (or on
+ * interrupt) deletes the topics starting with `prefix` and the `groups`, logging what failed.
+ */
+export async function withBenchKafka<T>(
+  brokers: string[],
+  prefix: string,
+  groups: string[],
+  log: (message: string) => void,
+  run: (kafka: Kafka, admin: Admin) => Promise<T>,
+): Promise<T> {
+  const kafka = rawKafka(brokers, 'tributary-bench');
+  const cleanUp = () => cleanUpKafka(kafka, prefix, groups);
+  const cleanUpDone = onInterrupt(cleanUp);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await run(kafka, admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+    const problems = await cleanUp();
+    cleanUpDone();
+    if (problems.length) log(`kafka clean-up: ${problems.join('; ')}`);
   }
 }
 

@@ -63,7 +63,7 @@ export interface Workload {
 }
 
 /** xorshift32: small, fast and deterministic; quality is irrelevant here. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
     state ^= state << 13;

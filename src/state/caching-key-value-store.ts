@@ -17,6 +17,7 @@ import {
   type KeyValueBytesStore,
   NO_HEADERS,
 } from './key-value-store.js';
+import { cacheRestoreTarget } from './cache-restore-target.js';
 import { type CacheMember, RecordCache } from './record-cache.js';
 import { keyString, SortedKeySet } from './sorted-key-set.js';
 
@@ -182,28 +183,14 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheMember {
    * so they are dropped (usually there are none: restore runs before processing).
    */
   restoreTarget(): ChangelogRestoreTarget {
-    const target = this.inner.restoreTarget();
-    return {
-      restoreBatch: (records) => {
-        if (this.entries.size > 0) {
-          for (const { key } of records) {
-            if (key === null) continue;
-            const k = keyString(key);
-            const entry = this.entries.get(k);
-            if (entry === undefined) continue;
-            this.drop(k, entry);
-            this.dirty.delete(k);
-            this.dirtySorted?.delete(k);
-          }
-        }
-        target.restoreBatch(records);
+    return cacheRestoreTarget(this.inner.restoreTarget(), this.entries, {
+      forget: (k, entry) => {
+        this.drop(k, entry);
+        this.dirty.delete(k);
+        this.dirtySorted?.delete(k);
       },
-      wipe: async () => {
-        this.clear();
-        await target.wipe();
-      },
-      flush: () => target.flush(),
-    };
+      clear: () => this.clear(),
+    });
   }
 
   /** Dirty entries are dropped, like unflushed writes below (see `LevelDbKeyValueStore.close`). */

@@ -16,6 +16,7 @@
  */
 import type { Headers } from '../broker/types.js';
 import { type CacheFlushListener, type ChangelogRestoreTarget, type KeyValue, NO_HEADERS } from './key-value-store.js';
+import { cacheRestoreTarget } from './cache-restore-target.js';
 import { type CacheMember, RecordCache } from './record-cache.js';
 import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
 import { keyString, SortedKeySet } from './sorted-key-set.js';
@@ -203,27 +204,14 @@ export class CachingSegmentedBytesStore implements SegmentedBytesStore, CacheMem
   }
 
   restoreTarget(): ChangelogRestoreTarget {
-    const target = this.inner.restoreTarget();
-    return {
-      restoreBatch: (records) => {
-        if (this.entries.size > 0) {
-          for (const { key } of records) {
-            if (key === null) continue;
-            const k = keyString(key);
-            const entry = this.entries.get(k);
-            if (entry !== undefined) this.remove(entry);
-          }
-        }
-        this.lastAbsent = undefined;
-        target.restoreBatch(records);
-      },
-      wipe: async () => {
+    return cacheRestoreTarget(this.inner.restoreTarget(), this.entries, {
+      forget: (_k, entry) => this.remove(entry),
+      afterForget: () => (this.lastAbsent = undefined),
+      clear: () => {
         this.clear();
         this.observed = -1;
-        await target.wipe();
       },
-      flush: () => target.flush(),
-    };
+    });
   }
 
   async flush(): Promise<void> {

@@ -7,15 +7,15 @@
  * Under a caching layer this sees one write per key per commit, not one per update.
  */
 import type { CacheFlushListener, ChangelogRestoreTarget, KeyValue, KeyValueBytesStore } from './key-value-store.js';
-import { type ChangelogWriter, changelogTopicName, type KeyValueStoreContext } from './store-context.js';
+import type { KeyValueStoreContext } from './store-context.js';
+import { StoreChangelog } from './store-changelog.js';
 
 export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
-  private writer: ChangelogWriter | undefined;
-  private topic = '';
-  private partition = 0;
-  private now: () => number = Date.now;
+  private readonly changelog: StoreChangelog;
 
-  constructor(private readonly inner: KeyValueBytesStore) {}
+  constructor(private readonly inner: KeyValueBytesStore) {
+    this.changelog = new StoreChangelog(inner.name);
+  }
 
   get name(): string {
     return this.inner.name;
@@ -26,15 +26,7 @@ export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
   }
 
   async init(context: KeyValueStoreContext): Promise<void> {
-    if (context.changelog === undefined) {
-      throw new Error(
-        `store '${this.name}' of task ${context.taskId} logs its changes, but the task gave it no changelog writer`,
-      );
-    }
-    this.writer = context.changelog;
-    this.topic = changelogTopicName(context.applicationId, this.name);
-    this.partition = context.partition;
-    this.now = context.recordTimestamp ?? Date.now;
+    this.changelog.init(context);
     await this.inner.init(context);
   }
 
@@ -44,18 +36,18 @@ export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
 
   put(key: Buffer, value: Buffer): void {
     this.inner.put(key, value);
-    this.log(key, value);
+    this.changelog.send(key, value);
   }
 
   putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
     const existing = this.inner.putIfAbsent(key, value);
-    if (existing === undefined) this.log(key, value);
+    if (existing === undefined) this.changelog.send(key, value);
     return existing;
   }
 
   delete(key: Buffer): Buffer | undefined {
     const existing = this.inner.delete(key);
-    if (existing !== undefined) this.log(key, null);
+    if (existing !== undefined) this.changelog.send(key, null);
     return existing;
   }
 
@@ -85,10 +77,5 @@ export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
 
   close(): Promise<void> {
     return this.inner.close();
-  }
-
-  private log(key: Buffer, value: Buffer | null): void {
-    if (this.writer === undefined) throw new Error(`store '${this.name}' is not initialized`);
-    this.writer.send({ topic: this.topic, partition: this.partition, key, value, timestamp: this.now(), headers: {} });
   }
 }

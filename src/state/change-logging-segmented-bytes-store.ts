@@ -7,15 +7,15 @@
  */
 import type { CacheFlushListener, ChangelogRestoreTarget, KeyValue } from './key-value-store.js';
 import type { SegmentedBytesStore } from './segmented-bytes-store.js';
-import { type ChangelogWriter, changelogTopicName, type KeyValueStoreContext } from './store-context.js';
+import type { KeyValueStoreContext } from './store-context.js';
+import { StoreChangelog } from './store-changelog.js';
 
 export class ChangeLoggingSegmentedBytesStore implements SegmentedBytesStore {
-  private writer: ChangelogWriter | undefined;
-  private topic = '';
-  private partition = 0;
-  private now: () => number = Date.now;
+  private readonly changelog: StoreChangelog;
 
-  constructor(private readonly inner: SegmentedBytesStore) {}
+  constructor(private readonly inner: SegmentedBytesStore) {
+    this.changelog = new StoreChangelog(inner.name);
+  }
 
   get name(): string {
     return this.inner.name;
@@ -30,15 +30,7 @@ export class ChangeLoggingSegmentedBytesStore implements SegmentedBytesStore {
   }
 
   async init(context: KeyValueStoreContext): Promise<void> {
-    if (context.changelog === undefined) {
-      throw new Error(
-        `store '${this.name}' of task ${context.taskId} logs its changes, but the task gave it no changelog writer`,
-      );
-    }
-    this.writer = context.changelog;
-    this.topic = changelogTopicName(context.applicationId, this.name);
-    this.partition = context.partition;
-    this.now = context.recordTimestamp ?? Date.now;
+    this.changelog.init(context);
     await this.inner.init(context);
   }
 
@@ -48,14 +40,7 @@ export class ChangeLoggingSegmentedBytesStore implements SegmentedBytesStore {
 
   put(compositeKey: Buffer, value: Buffer | null): boolean {
     if (!this.inner.put(compositeKey, value)) return false;
-    this.writer!.send({
-      topic: this.topic,
-      partition: this.partition,
-      key: compositeKey,
-      value,
-      timestamp: this.now(),
-      headers: {},
-    });
+    this.changelog.send(compositeKey, value);
     return true;
   }
 

@@ -2,15 +2,13 @@
  * A bytes store held entirely in memory: a `Map` for point reads and a `SortedKeySet` for ordered
  * iteration. Not persistent: after a restart its changelog is replayed in full.
  */
-import type { ChangelogRestoreTarget, KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
-import { keyString, SortedKeySet } from './sorted-key-set.js';
+import type { KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
+import { SortedBytesStore } from './sorted-bytes-store.js';
+import { keyString } from './sorted-key-set.js';
 
-export class InMemoryKeyValueStore implements KeyValueBytesStore, ChangelogRestoreTarget {
+export class InMemoryKeyValueStore extends SortedBytesStore implements KeyValueBytesStore {
   readonly persistent = false;
   private readonly values = new Map<string, KeyValue<Buffer, Buffer>>();
-  private readonly keys = new SortedKeySet();
-
-  constructor(readonly name: string) {}
 
   async init(): Promise<void> {}
 
@@ -24,12 +22,6 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore, ChangelogResto
     this.keys.add(k);
   }
 
-  putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
-    const existing = this.get(key);
-    if (existing === undefined) this.put(key, value);
-    return existing;
-  }
-
   delete(key: Buffer): Buffer | undefined {
     const k = keyString(key);
     const existing = this.values.get(k);
@@ -40,28 +32,14 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore, ChangelogResto
   }
 
   *range(from: Buffer | undefined, to: Buffer | undefined): IterableIterator<KeyValue<Buffer, Buffer>> {
-    const fromKey = from === undefined ? undefined : keyString(from);
-    const toKey = to === undefined ? undefined : keyString(to);
-    for (const k of this.keys.range(fromKey, toKey)) {
+    for (const k of this.keyRange(from, to)) {
       const entry = this.values.get(k);
       if (entry !== undefined) yield entry;
     }
   }
 
-  all(): IterableIterator<KeyValue<Buffer, Buffer>> {
-    return this.range(undefined, undefined);
-  }
-
   approximateNumEntries(): number {
     return this.values.size;
-  }
-
-  setFlushListener(): boolean {
-    return false;
-  }
-
-  restoreTarget(): ChangelogRestoreTarget {
-    return this;
   }
 
   restoreBatch(records: readonly RestoreRecord[]): void {

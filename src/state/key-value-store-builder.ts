@@ -4,11 +4,11 @@
  * Caching sits above logging so that the changelog gets one record per key per commit.
  */
 import type { Serde } from '../serde/types.js';
+import { BaseStoreBuilder } from './base-store-builder.js';
 import { CachingKeyValueStore } from './caching-key-value-store.js';
 import { ChangeLoggingKeyValueStore } from './change-logging-key-value-store.js';
 import type { KeyValueBytesStore } from './key-value-store.js';
 import { MeteredKeyValueStore } from './metered-key-value-store.js';
-import type { StoreBuilder } from './types.js';
 
 /** Makes the innermost bytes store, a fresh one per task. */
 export interface KeyValueBytesStoreSupplier {
@@ -19,53 +19,18 @@ export interface KeyValueBytesStoreSupplier {
 const COMPACTED: Readonly<Record<string, string>> = { 'cleanup.policy': 'compact' };
 
 /** Like Kafka Streams' builder: logging on and caching off unless asked otherwise. */
-export class KeyValueStoreBuilder<K, V> implements StoreBuilder<MeteredKeyValueStore<K, V>> {
-  private caching = false;
-  private logging = true;
-  private config: Readonly<Record<string, string>> = COMPACTED;
-
+export class KeyValueStoreBuilder<K, V> extends BaseStoreBuilder<MeteredKeyValueStore<K, V>> {
   constructor(
-    private readonly supplier: KeyValueBytesStoreSupplier,
+    protected override readonly supplier: KeyValueBytesStoreSupplier,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
-  ) {}
-
-  get name(): string {
-    return this.supplier.name;
+  ) {
+    super(supplier);
   }
 
-  get loggingEnabled(): boolean {
-    return this.logging;
-  }
-
+  /** `withLoggingEnabled(config)` adds to (or overrides) `cleanup.policy=compact`. */
   get changelogConfig(): Readonly<Record<string, string>> {
-    return this.config;
-  }
-
-  get cachingEnabled(): boolean {
-    return this.caching;
-  }
-
-  withCachingEnabled(): this {
-    this.caching = true;
-    return this;
-  }
-
-  withCachingDisabled(): this {
-    this.caching = false;
-    return this;
-  }
-
-  /** `config` adds to (or overrides) the changelog's `cleanup.policy=compact`. */
-  withLoggingEnabled(config: Readonly<Record<string, string>> = {}): this {
-    this.logging = true;
-    this.config = { ...COMPACTED, ...config };
-    return this;
-  }
-
-  withLoggingDisabled(): this {
-    this.logging = false;
-    return this;
+    return { ...COMPACTED, ...this.extraConfig };
   }
 
   build(): MeteredKeyValueStore<K, V> {

@@ -14,8 +14,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import type { ChangelogRestoreTarget, KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
-import { keyBuffer, keyString, SortedKeySet } from './sorted-key-set.js';
+import type { KeyValue, KeyValueBytesStore, RestoreRecord } from './key-value-store.js';
+import { SortedBytesStore } from './sorted-bytes-store.js';
+import { keyBuffer, keyString } from './sorted-key-set.js';
 import type { StateStoreContext } from './types.js';
 
 type Db = ClassicLevel<Buffer, Buffer>;
@@ -25,11 +26,10 @@ type Write = { readonly key: Buffer; readonly value: Buffer | null };
 const RESTORE_WRITE_THRESHOLD = 20_000;
 const KEY_LOAD_BATCH = 10_000;
 
-export class LevelDbKeyValueStore implements KeyValueBytesStore, ChangelogRestoreTarget {
+export class LevelDbKeyValueStore extends SortedBytesStore implements KeyValueBytesStore {
   readonly persistent = true;
   private db: Db | undefined;
   private location = '';
-  private readonly keys = new SortedKeySet();
   /** Writes since the last flush, by key; a `null` value is a delete. */
   private pending = new Map<string, Write>();
   /** Batches handed to LevelDB and not yet confirmed, oldest first: still served to reads. */
@@ -37,8 +37,6 @@ export class LevelDbKeyValueStore implements KeyValueBytesStore, ChangelogRestor
   /** Batches are chained so they reach LevelDB in order (the thread pool could reorder them). */
   private lastWrite: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
-
-  constructor(readonly name: string) {}
 
   async init(context: StateStoreContext): Promise<void> {
     if (context.stateDir === undefined) {
@@ -62,12 +60,6 @@ export class LevelDbKeyValueStore implements KeyValueBytesStore, ChangelogRestor
     this.keys.add(k);
   }
 
-  putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
-    const existing = this.get(key);
-    if (existing === undefined) this.put(key, value);
-    return existing;
-  }
-
   delete(key: Buffer): Buffer | undefined {
     const existing = this.get(key);
     if (existing === undefined) return undefined;
@@ -78,9 +70,7 @@ export class LevelDbKeyValueStore implements KeyValueBytesStore, ChangelogRestor
   }
 
   *range(from: Buffer | undefined, to: Buffer | undefined): IterableIterator<KeyValue<Buffer, Buffer>> {
-    const fromKey = from === undefined ? undefined : keyString(from);
-    const toKey = to === undefined ? undefined : keyString(to);
-    for (const k of this.keys.range(fromKey, toKey)) {
+    for (const k of this.keyRange(from, to)) {
       const buffered = this.buffered(k);
       if (buffered !== undefined) {
         if (buffered.value !== null) yield { key: buffered.key, value: buffered.value };
@@ -92,20 +82,8 @@ export class LevelDbKeyValueStore implements KeyValueBytesStore, ChangelogRestor
     }
   }
 
-  all(): IterableIterator<KeyValue<Buffer, Buffer>> {
-    return this.range(undefined, undefined);
-  }
-
   approximateNumEntries(): number {
     return this.keys.size;
-  }
-
-  setFlushListener(): boolean {
-    return false;
-  }
-
-  restoreTarget(): ChangelogRestoreTarget {
-    return this;
   }
 
   restoreBatch(records: readonly RestoreRecord[]): void {

@@ -6,14 +6,8 @@
  */
 import type { Headers } from '../broker/types.js';
 import type { Serde } from '../serde/types.js';
-import type {
-  CacheFlushListener,
-  ChangelogRestoreTarget,
-  KeyValue,
-  KeyValueBytesStore,
-  KeyValueStore,
-} from './key-value-store.js';
-import { changelogTopicName, type KeyValueStoreContext } from './store-context.js';
+import type { CacheFlushListener, KeyValue, KeyValueBytesStore, KeyValueStore } from './key-value-store.js';
+import { MeteredStore } from './metered-store.js';
 
 export interface KeyValueStoreMetrics {
   readonly gets: number;
@@ -27,29 +21,12 @@ export interface KeyValueStoreMetrics {
   readonly flushes: number;
 }
 
-export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
-  private readonly counts = { gets: 0, hits: 0, puts: 0, putIfAbsents: 0, deletes: 0, scans: 0, flushes: 0 };
-  private topic: string;
-
-  constructor(
-    private readonly inner: KeyValueBytesStore,
-    private readonly keySerde: Serde<K>,
-    private readonly valueSerde: Serde<V>,
-  ) {
-    this.topic = inner.name;
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  async init(context: KeyValueStoreContext): Promise<void> {
-    this.topic = changelogTopicName(context.applicationId, this.name);
-    await this.inner.init(context);
+export class MeteredKeyValueStore<K, V>
+  extends MeteredStore<K, V, KeyValueBytesStore, KeyValueStoreMetrics>
+  implements KeyValueStore<K, V>
+{
+  constructor(inner: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    super(inner, keySerde, valueSerde, { gets: 0, hits: 0, puts: 0, putIfAbsents: 0, deletes: 0, scans: 0, flushes: 0 });
   }
 
   get(key: K): V | undefined {
@@ -116,29 +93,6 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
         headers,
       ),
     );
-  }
-
-  restoreTarget(): ChangelogRestoreTarget {
-    return this.inner.restoreTarget();
-  }
-
-  metrics(): KeyValueStoreMetrics {
-    return { ...this.counts };
-  }
-
-  async flush(): Promise<void> {
-    this.counts.flushes += 1;
-    await this.inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(key, this.topic);
-    if (bytes === null) throw new Error(`store '${this.name}' cannot hold a null key`);
-    return bytes;
   }
 
   private *typed(entries: IterableIterator<KeyValue<Buffer, Buffer>>): IterableIterator<KeyValue<K, V>> {

@@ -3,10 +3,11 @@
  * (optional) → segmented bytes store → in-memory or LevelDB key-value store. Caching sits above
  * logging, so the changelog gets one record per window per commit.
  */
+import { BaseStoreBuilder } from './base-store-builder.js';
 import { CachingSegmentedBytesStore } from './caching-segmented-bytes-store.js';
 import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
 import { ChangeLoggingSegmentedBytesStore } from './change-logging-segmented-bytes-store.js';
-import type { StateStore, StoreBuilder } from './types.js';
+import type { StateStore } from './types.js';
 
 /** Makes the segmented bytes store, a fresh one per task. */
 export interface SegmentedBytesStoreSupplier {
@@ -23,22 +24,12 @@ export interface SegmentedBytesStoreSupplier {
  */
 const CHANGELOG_EXTRA_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-export class SegmentedStoreBuilder<S extends StateStore> implements StoreBuilder<S> {
-  private logging = true;
-  private caching = false;
-  private extraConfig: Readonly<Record<string, string>> = {};
-
+export class SegmentedStoreBuilder<S extends StateStore> extends BaseStoreBuilder<S> {
   constructor(
-    private readonly supplier: SegmentedBytesStoreSupplier,
+    protected override readonly supplier: SegmentedBytesStoreSupplier,
     private readonly typed: (bytes: SegmentedBytesStore) => S,
-  ) {}
-
-  get name(): string {
-    return this.supplier.name;
-  }
-
-  get loggingEnabled(): boolean {
-    return this.logging;
+  ) {
+    super(supplier);
   }
 
   get changelogConfig(): Readonly<Record<string, string>> {
@@ -47,32 +38,6 @@ export class SegmentedStoreBuilder<S extends StateStore> implements StoreBuilder
       'retention.ms': String(this.supplier.retentionMs + CHANGELOG_EXTRA_RETENTION_MS),
       ...this.extraConfig,
     };
-  }
-
-  get cachingEnabled(): boolean {
-    return this.caching;
-  }
-
-  /** Like Kafka Streams' builders: off unless asked for. */
-  withCachingEnabled(): this {
-    this.caching = true;
-    return this;
-  }
-
-  withCachingDisabled(): this {
-    this.caching = false;
-    return this;
-  }
-
-  withLoggingEnabled(config: Readonly<Record<string, string>> = {}): this {
-    this.logging = true;
-    this.extraConfig = config;
-    return this;
-  }
-
-  withLoggingDisabled(): this {
-    this.logging = false;
-    return this;
   }
 
   build(): S {

@@ -7,9 +7,8 @@
  * Composite key layout: `[key][end, 8 bytes][start, 8 bytes]`; segments are by session end.
  */
 import type { Serde } from '../serde/types.js';
-import type { ChangelogRestoreTarget } from './key-value-store.js';
 import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
-import { changelogTopicName, type KeyValueStoreContext } from './store-context.js';
+import { MeteredStore } from './metered-store.js';
 import { MAX_TIME, readTime, TIME_BYTES, writeTime } from './time-keys.js';
 import type { StateStore } from './types.js';
 
@@ -59,29 +58,12 @@ export function sessionKey(key: Buffer, start: number, end: number): Buffer {
 }
 
 /** The typed face of a segmented bytes store, holding sessions; counts operations. */
-export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
-  private readonly counts = { puts: 0, expiredPuts: 0, removes: 0, gets: 0, finds: 0, flushes: 0 };
-  private topic: string;
-
-  constructor(
-    private readonly inner: SegmentedBytesStore,
-    private readonly keySerde: Serde<K>,
-    private readonly valueSerde: Serde<V>,
-  ) {
-    this.topic = inner.name;
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  async init(context: KeyValueStoreContext): Promise<void> {
-    this.topic = changelogTopicName(context.applicationId, this.name);
-    await this.inner.init(context);
+export class MeteredSessionStore<K, V>
+  extends MeteredStore<K, V, SegmentedBytesStore, SessionStoreMetrics>
+  implements SessionStore<K, V>
+{
+  constructor(inner: SegmentedBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    super(inner, keySerde, valueSerde, { puts: 0, expiredPuts: 0, removes: 0, gets: 0, finds: 0, flushes: 0 });
   }
 
   put(key: K, start: number, end: number, value: V): void {
@@ -121,28 +103,5 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
         value: this.valueSerde.deserialize(entry.value, this.topic),
       };
     }
-  }
-
-  restoreTarget(): ChangelogRestoreTarget {
-    return this.inner.restoreTarget();
-  }
-
-  metrics(): SessionStoreMetrics {
-    return { ...this.counts };
-  }
-
-  async flush(): Promise<void> {
-    this.counts.flushes += 1;
-    await this.inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(key, this.topic);
-    if (bytes === null) throw new Error(`store '${this.name}' cannot hold a null key`);
-    return bytes;
   }
 }

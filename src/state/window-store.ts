@@ -8,9 +8,8 @@
  */
 import type { Headers } from '../broker/types.js';
 import type { Serde } from '../serde/types.js';
-import type { ChangelogRestoreTarget } from './key-value-store.js';
 import type { SegmentedBytesStore, SegmentKeySchema } from './segmented-bytes-store.js';
-import { changelogTopicName, type KeyValueStoreContext } from './store-context.js';
+import { MeteredStore } from './metered-store.js';
 import { MAX_TIME, readTime, TIME_BYTES, writeTime } from './time-keys.js';
 import type { StateStore } from './types.js';
 
@@ -84,9 +83,10 @@ export function windowKey(key: Buffer, windowStart: number): Buffer {
  * reads a window and then writes it: the composite key of the last call is kept, so the write
  * after a read (and further windows of the same key) serializes nothing twice.
  */
-export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
-  private readonly counts = { puts: 0, expiredPuts: 0, gets: 0, fetches: 0, flushes: 0 };
-  private topic: string;
+export class MeteredWindowStore<K, V>
+  extends MeteredStore<K, V, SegmentedBytesStore, WindowStoreMetrics>
+  implements WindowStore<K, V>
+{
   /** The last primitive key serialized, its bytes, and its last composite key. */
   private lastKey: K | undefined;
   private lastKeyBytes: Buffer | undefined;
@@ -94,25 +94,12 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
   private lastComposite: Buffer | undefined;
 
   constructor(
-    private readonly inner: SegmentedBytesStore,
-    private readonly keySerde: Serde<K>,
-    private readonly valueSerde: Serde<V>,
+    inner: SegmentedBytesStore,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
     readonly windowSizeMs: number,
   ) {
-    this.topic = inner.name;
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  async init(context: KeyValueStoreContext): Promise<void> {
-    this.topic = changelogTopicName(context.applicationId, this.name);
-    await this.inner.init(context);
+    super(inner, keySerde, valueSerde, { puts: 0, expiredPuts: 0, gets: 0, fetches: 0, flushes: 0 });
   }
 
   put(key: K, value: V, windowStart: number, headers?: Headers): void {
@@ -158,10 +145,6 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     }
   }
 
-  restoreTarget(): ChangelogRestoreTarget {
-    return this.inner.restoreTarget();
-  }
-
   setFlushListener(listener: WindowFlushListener<K, V>): boolean {
     return this.inner.setFlushListener((compositeKey, newValue, oldValue, timestamp, headers) => {
       const keyLength = compositeKey.length - TIME_BYTES;
@@ -174,19 +157,6 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
         headers,
       );
     });
-  }
-
-  metrics(): WindowStoreMetrics {
-    return { ...this.counts };
-  }
-
-  async flush(): Promise<void> {
-    this.counts.flushes += 1;
-    await this.inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private compositeKey(key: K, windowStart: number): Buffer {
@@ -205,11 +175,5 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     this.lastStart = windowStart;
     this.lastComposite = composite;
     return composite;
-  }
-
-  private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(key, this.topic);
-    if (bytes === null) throw new Error(`store '${this.name}' cannot hold a null key`);
-    return bytes;
   }
 }

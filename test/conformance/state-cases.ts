@@ -10,29 +10,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../src/broker/types.js';
 import type { SuiteTarget } from './suite-target.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
-import type { ProcessorContext, StreamRecord } from '../../src/processor/api.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
 import { Serdes } from '../../src/serde/index.js';
-import type { KeyValueStore } from '../../src/state/key-value-store.js';
 import { Stores } from '../../src/state/stores.js';
 import { produce, readAll, waitForRecords } from '../helpers/topics.js';
+import { Counter, COUNTER_STORE } from '../helpers/counter-app.js';
 
-const STORE = 'counts';
-
-/** Counts readings per key; emits the running count on every record. */
-class Counter {
-  private context!: ProcessorContext<string, number>;
-  private counts!: KeyValueStore<string, number>;
-  init(context: ProcessorContext<string, number>) {
-    this.context = context;
-    this.counts = context.getStateStore<KeyValueStore<string, number>>(STORE);
-  }
-  process(record: StreamRecord<string, string>) {
-    const next = (this.counts.get(record.key) ?? 0) + 1;
-    this.counts.put(record.key, next);
-    this.context.forward({ key: record.key, value: next, timestamp: record.timestamp, headers: {} });
-  }
-}
+const STORE = COUNTER_STORE;
 
 export function stateSuite(options: SuiteTarget): void {
   describe(`state stores and restore on ${options.name}`, () => {

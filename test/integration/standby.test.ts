@@ -11,30 +11,15 @@ import { KafkaBroker } from '../../src/broker/kafka/index.js';
 import { assignStandbys, assignTasks, type TaskMember } from '../../src/broker/kafka/task-assignor.js';
 import type { Broker, TopicPartition } from '../../src/broker/types.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
-import type { ProcessorContext, StreamRecord } from '../../src/processor/api.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
 import { Serdes } from '../../src/serde/index.js';
 import { CheckpointFile, checkpointKey } from '../../src/state/checkpoint-file.js';
-import type { KeyValueStore } from '../../src/state/key-value-store.js';
 import { Stores } from '../../src/state/stores.js';
 import { kafkaBrokers, uniqueName } from '../helpers/services.js';
 import { produce, readAll, waitForRecords } from '../helpers/topics.js';
+import { Counter, COUNTER_STORE } from '../helpers/counter-app.js';
 
-const STORE = 'counts';
-
-class Counter {
-  private context!: ProcessorContext<string, number>;
-  private counts!: KeyValueStore<string, number>;
-  init(context: ProcessorContext<string, number>) {
-    this.context = context;
-    this.counts = context.getStateStore<KeyValueStore<string, number>>(STORE);
-  }
-  process(record: StreamRecord<string, string>) {
-    const next = (this.counts.get(record.key) ?? 0) + 1;
-    this.counts.put(record.key, next);
-    this.context.forward({ key: record.key, value: next, timestamp: record.timestamp, headers: {} });
-  }
-}
+const STORE = COUNTER_STORE;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
